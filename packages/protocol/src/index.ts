@@ -1,0 +1,29 @@
+// @polyproc/protocol: the polyproc wire protocol v1 for TypeScript (spec/PROTOCOL.md).
+// This file is the package's only entry point.
+
+export { FrameDecoder, decodeBody } from "./frame-decoder.js";
+export type { FrameDecoderOptions } from "./frame-decoder.js";
+export { FrameEncoder, encodeFrames } from "./frame-encoder.js";
+export type { FrameEncoderOptions } from "./frame-encoder.js";
+export { ProtocolError, protocolErrorKinds } from "./protocol-error.js";
+export type { ProtocolErrorKind } from "./protocol-error.js";
+export { fromValue, toValue } from "./value-mapping.js";
+export type { PlainValue } from "./value-mapping.js";
+export { validateFrameValues, validateValue } from "./value-validate.js";
+export { compareMapKeys } from "./map-key-order.js";
+export {
+  DEFAULT_MAX_FRAME_BYTES,
+  FRAME_HEADER_BYTES,
+  MAX_VALUE_DEPTH,
+  PROTOBUF_RECURSION_LIMIT,
+  PROTOCOL_VERSION,
+} from "./limits.js";
+
+// The generated messages of spec/polyproc/v1, schemas included (for create, toBinary, toJson).
+export * from "./gen/polyproc/v1/value_pb.js";
+export * from "./gen/polyproc/v1/error_pb.js";
+export * from "./gen/polyproc/v1/handshake_pb.js";
+export * from "./gen/polyproc/v1/call_pb.js";
+export * from "./gen/polyproc/v1/stream_pb.js";
+export * from "./gen/polyproc/v1/control_pb.js";
+export * from "./gen/polyproc/v1/frame_pb.js";
