@@ -62,9 +62,8 @@ function withHeader(body: Uint8Array): Uint8Array {
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replace(/\s+/g, ""), "hex"));
 
-// Value kinds on the wire (value.proto): 1 null, 2 bool, 3 int (sint64), 5 string, 7 list, 8 map.
+// Value kinds on the wire (value.proto): 3 int (sint64), 5 string, 7 list, 8 map.
 const vInt = (n: number): Uint8Array => bytes(tag(3, 0), varint(n >= 0 ? 2 * n : -2 * n - 1));
-const vString = (s: string): Uint8Array => ld(5, utf8(s));
 const vList = (...items: Uint8Array[]): Uint8Array => ld(7, bytes(...items.map((i) => ld(1, i))));
 const vMap = (...entries: [string | Uint8Array, Uint8Array][]): Uint8Array =>
   ld(8, bytes(...entries.map(([k, v]) => ld(1, bytes(ld(1, typeof k === "string" ? utf8(k) : k), ld(2, v))))));

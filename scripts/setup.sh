@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything the repository needs, from the package registries only: the npm
+# workspaces, a Python virtual environment in .venv with the Python SDK and its test and
+# dev extras, and the Go SDK's modules. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || { echo "setup: $1 is not installed; install $2 and run again" >&2; exit 1; }
+}
+need node "Node.js 20.19 or later"
+need npm "npm (comes with Node.js)"
+need python3 "Python 3.10 or later"
+need go "Go 1.25 or later"
+
+echo "setup: npm workspaces"
+if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
+  echo "setup: node_modules is up to date"
+else
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+echo "setup: Python virtual environment .venv"
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e "sdks/python[test,dev]"
+
+echo "setup: Go modules"
+go -C sdks/go mod download
+echo "setup: done"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The README's test command: sets everything up, then runs lint, type checks, the
+# generated-code check and every test in TypeScript, Python and Go, and ends with one line
+# "N passed, N failed" summing all of them. Exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false NX_SKIP_NX_CACHE=true FORCE_COLOR=0
+bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+rm -rf reports/junit
+mkdir -p reports/junit
+checks=()
+
+run_check() {
+  local name="$1"
+  shift
+  echo
+  echo "=== ${name}"
+  local started=$SECONDS
+  if "$@"; then
+    checks+=("${name}|pass|$((SECONDS - started))")
+  else
+    checks+=("${name}|fail|$((SECONDS - started))")
+  fi
+}
+
+run_check "generated code is up to date" node scripts/check-generated.mjs
+run_check "lint (all projects)" npx nx run-many -t lint --output-style=static
+run_check "typecheck (all projects)" npx nx run-many -t typecheck --output-style=static
+run_check "build (TypeScript packages)" npx nx run-many -t build --output-style=static
+# Tests report through JUnit files in reports/junit; a runner that fails to start at all is
+# counted as a failed check.
+run_check "test runners (all projects)" npx nx run-many -t test --output-style=static
+
+node scripts/junit-summary.mjs reports/junit "${checks[@]}"
