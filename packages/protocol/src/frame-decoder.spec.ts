@@ -98,3 +98,14 @@ describe("FrameEncoder", () => {
     expect(new FrameDecoder().push(encoder.flush())).toHaveLength(1);
   });
 });
+
+describe("FrameDecoder memory", () => {
+  it("does not allocate a large announced frame before its bytes arrive", () => {
+    const decoder = new FrameDecoder();
+    // 16 MiB announced, 10 bytes sent: what is buffered stays small.
+    decoder.push(new Uint8Array([1, 0, 0, 0, 1, 2, 3, 4, 5, 6]));
+    const buffer = (decoder as unknown as { buffer: Uint8Array }).buffer;
+    expect(buffer.byteLength).toBeLessThanOrEqual(64 * 1024);
+    expect(decoder.bufferedBytes).toBe(10);
+  });
+});

@@ -94,7 +94,6 @@ export class FrameDecoder {
       }
       const bodyStart = offset + FRAME_HEADER_BYTES;
       if (to - bodyStart < length) {
-        // Make room for the whole frame at once so that it is copied only once more.
         this.reserve(FRAME_HEADER_BYTES + length);
         break;
       }
@@ -118,7 +117,10 @@ export class FrameDecoder {
       this.tail += chunk.byteLength;
       return;
     }
-    const size = Math.max(pending + chunk.byteLength, this.neededBytes, 2 * pending, 4096);
+    // Grow by doubling towards the size of the frame being received, but do not trust a
+    // length prefix with a large allocation before its bytes arrive.
+    const have = pending + chunk.byteLength;
+    const size = Math.max(have, Math.min(this.neededBytes, Math.max(2 * have, 64 * 1024)), 2 * pending, 4096);
     const next = new Uint8Array(size);
     next.set(this.buffer.subarray(this.head, this.tail), 0);
     next.set(chunk, pending);
