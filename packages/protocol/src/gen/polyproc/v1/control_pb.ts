@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file polyproc/v1/control.proto.
  */
 export const file_polyproc_v1_control: GenFile = /*@__PURE__*/
-  fileDesc("Chlwb2x5cHJvYy92MS9jb250cm9sLnByb3RvEgtwb2x5cHJvYy52MSITCgRQaW5nEgsKA3NlcRgBIAEoBCITCgRQb25nEgsKA3NlcRgBIAEoBCI7CgdQdWJsaXNoEg0KBXRvcGljGAEgASgJEiEKBXZhbHVlGAIgASgLMhIucG9seXByb2MudjEuVmFsdWUiHQoJU3Vic2NyaWJlEhAKCHBhdHRlcm5zGAEgAygJIh8KC1Vuc3Vic2NyaWJlEhAKCHBhdHRlcm5zGAEgAygJIiwKCFNodXRkb3duEhAKCGdyYWNlX21zGAEgASgNEg4KBnJlYXNvbhgCIAEoCSIZCgdHb29kYnllEg4KBnJlYXNvbhgBIAEoCUJJWkdnaXRodWIuY29tL3BvbHlwcm9jL3BvbHlwcm9jL3Nka3MvZ28vaW50ZXJuYWwvZ2VuL3BvbHlwcm9jdjE7cG9seXByb2N2MWIGcHJvdG8z", [file_polyproc_v1_value]);
+  fileDesc("Chlwb2x5cHJvYy92MS9jb250cm9sLnByb3RvEgtwb2x5cHJvYy52MSITCgRQaW5nEgsKA3NlcRgBIAEoBCITCgRQb25nEgsKA3NlcRgBIAEoBCKiAQoHUHVibGlzaBINCgV0b3BpYxgBIAEoCRIhCgV2YWx1ZRgCIAEoCzISLnBvbHlwcm9jLnYxLlZhbHVlEjQKCG1ldGFkYXRhGAMgAygLMiIucG9seXByb2MudjEuUHVibGlzaC5NZXRhZGF0YUVudHJ5Gi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASIdCglTdWJzY3JpYmUSEAoIcGF0dGVybnMYASADKAkiHwoLVW5zdWJzY3JpYmUSEAoIcGF0dGVybnMYASADKAkiLAoIU2h1dGRvd24SEAoIZ3JhY2VfbXMYASABKA0SDgoGcmVhc29uGAIgASgJIhkKB0dvb2RieWUSDgoGcmVhc29uGAEgASgJQklaR2dpdGh1Yi5jb20vcG9seXByb2MvcG9seXByb2Mvc2Rrcy9nby9pbnRlcm5hbC9nZW4vcG9seXByb2N2MTtwb2x5cHJvY3YxYgZwcm90bzM", [file_polyproc_v1_value]);
 
 /**
  * Ping asks the peer for a Pong with the same sequence number (§11).
@@ -72,6 +72,13 @@ export type Publish = Message<"polyproc.v1.Publish"> & {
    * @generated from field: polyproc.v1.Value value = 2;
    */
   value?: Value | undefined;
+
+  /**
+   * Propagated context, as in Call.metadata: W3C traceparent, the publisher (§5.5).
+   *
+   * @generated from field: map<string, string> metadata = 3;
+   */
+  metadata: { [key: string]: string };
 };
 
 /**
@@ -82,7 +89,7 @@ export const PublishSchema: GenMessage<Publish> = /*@__PURE__*/
   messageDesc(file_polyproc_v1_control, 2);
 
 /**
- * Subscribe adds topic patterns to the sender's subscriptions (§12.3).
+ * Subscribe adds topic patterns to the plugin's subscriptions; plugin to host only (§12.3).
  *
  * @generated from message polyproc.v1.Subscribe
  */
@@ -101,7 +108,7 @@ export const SubscribeSchema: GenMessage<Subscribe> = /*@__PURE__*/
   messageDesc(file_polyproc_v1_control, 3);
 
 /**
- * Unsubscribe removes topic patterns from the sender's subscriptions.
+ * Unsubscribe removes topic patterns from the plugin's subscriptions; plugin to host only.
  *
  * @generated from message polyproc.v1.Unsubscribe
  */
@@ -147,7 +154,8 @@ export const ShutdownSchema: GenMessage<Shutdown> = /*@__PURE__*/
   messageDesc(file_polyproc_v1_control, 5);
 
 /**
- * Goodbye is the last frame a plugin sends before it closes its connection.
+ * Goodbye is the last frame a side sends before it closes the connection: the plugin's
+ * answer to Shutdown, or either side's reason for closing (§13.2).
  *
  * @generated from message polyproc.v1.Goodbye
  */
