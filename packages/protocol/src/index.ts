@@ -27,3 +27,7 @@ export * from "./gen/polyproc/v1/call_pb.js";
 export * from "./gen/polyproc/v1/stream_pb.js";
 export * from "./gen/polyproc/v1/control_pb.js";
 export * from "./gen/polyproc/v1/frame_pb.js";
+
+// The protobuf-es functions that users of the messages need, so that they need not depend on
+// @bufbuild/protobuf themselves: create(FrameSchema, init), toJson/fromJson for debugging.
+export { create, fromJson, toJson } from "@bufbuild/protobuf";
