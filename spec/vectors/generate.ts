@@ -188,6 +188,7 @@ const invalid: InvalidCase[] = [
   { name: "error-details-no-kind", description: "A Result error whose details have no kind.", raw: withHeader(ld(2, bytes(vi(1, 1), ld(3, bytes(vi(1, 13), ld(3, [])))))), error: "INVALID_VALUE" },
   { name: "value-depth-65-list", description: "Lists nested 65 levels, one over the limit.", raw: callWithArgs(nestedList(65)), error: "VALUE_TOO_DEEP" },
   { name: "value-depth-65-map", description: "Maps nested 65 levels, one over the limit.", raw: callWithArgs(nestedMap(65)), error: "VALUE_TOO_DEEP" },
+  { name: "value-depth-65-absent-entry", description: "Maps nested 64 levels whose innermost entry has no value: that null is the 65th level.", raw: callWithArgs((() => { let v = ld(8, ld(1, ld(1, utf8("k")))); for (let i = 1; i < 64; i++) v = vMap(["k", v]); return v; })()), error: "VALUE_TOO_DEEP" },
   { name: "value-depth-200", description: "Lists nested 200 levels: past the protobuf parsers' recursion limits too.", raw: callWithArgs(nestedList(200)), error: "VALUE_TOO_DEEP" },
   { name: "value-depth-5000", description: "Lists nested 5000 levels: a hostile frame that must not crash the decoder.", raw: callWithArgs(nestedList(5000)), error: "VALUE_TOO_DEEP" },
 ];

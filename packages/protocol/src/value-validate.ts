@@ -35,8 +35,12 @@ function check(value: Value, path: string, depth: number): void {
           }
           seen.add(entry.key);
         }
-        // An absent entry value means null, like every absent Value field (§9.1).
-        if (entry.value !== undefined) check(entry.value, child, depth + 1);
+        if (entry.value !== undefined) {
+          check(entry.value, child, depth + 1);
+        } else if (depth + 1 > MAX_VALUE_DEPTH) {
+          // An absent entry value is a null one level down (§9.1), and counts for depth.
+          throw new ProtocolError("VALUE_TOO_DEEP", `${child} is nested deeper than ${MAX_VALUE_DEPTH} levels`, { path: child });
+        }
       }
       return;
     }
