@@ -17,7 +17,10 @@ echo "setup: npm workspaces"
 if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
   echo "setup: node_modules is up to date"
 else
-  npm ci --no-audit --no-fund --loglevel=error
+  # Not `npm ci`: the lock file has no entries for the other platforms' buf binaries (the
+  # registry reachable here does not serve them), which `npm ci` refuses; `npm install
+  # --no-save` installs exactly the locked versions and never rewrites the lock file.
+  npm install --no-save --no-audit --no-fund --loglevel=error
 fi
 
 echo "setup: Python virtual environment .venv"
