@@ -1,6 +1,7 @@
 // Command codecbench measures the Go codec: frames per second to encode and decode a small
-// Call and a Result carrying 64 KiB of bytes, through polyproc's path (native value ->
-// Value -> frame encoder; frame decoder -> validation -> native value) against bare
+// Call and a Result carrying 64 KiB of bytes, through polyproc's path (native value
+// written straight into the frame's bytes by FrameEncoder.AppendCall / AppendResult;
+// frame decoder -> validation -> native value) against bare
 // proto.Marshal / proto.Unmarshal of the same prebuilt Frame, in the same run. It prints
 // one line per measurement:
 //
@@ -31,6 +32,8 @@ type benchCase struct {
 	root   string
 	frame  func(*polyproc.Value) *polyproc.Frame
 	value  func(*polyproc.Frame) *polyproc.Value
+	// encode is polyproc's encode path: the native value straight into frame bytes.
+	encode func(e *polyproc.FrameEncoder, dst []byte, native any) ([]byte, error)
 }
 
 var cases = []benchCase{
@@ -43,6 +46,9 @@ var cases = []benchCase{
 				Id: 42, Function: "add", Args: args, DeadlineMs: 500}}}
 		},
 		value: func(f *polyproc.Frame) *polyproc.Value { return f.GetCall().GetArgs() },
+		encode: func(e *polyproc.FrameEncoder, dst []byte, native any) ([]byte, error) {
+			return e.AppendCall(dst, polyproc.CallFrame{ID: 42, Function: "add", Args: native, DeadlineMs: 500})
+		},
 	},
 	{
 		name:   "result-64k",
@@ -53,6 +59,9 @@ var cases = []benchCase{
 				Id: 42, Outcome: &polyprocv1.Result_Value{Value: v}}}}
 		},
 		value: func(f *polyproc.Frame) *polyproc.Value { return f.GetResult().GetValue() },
+		encode: func(e *polyproc.FrameEncoder, dst []byte, native any) ([]byte, error) {
+			return e.AppendResult(dst, polyproc.ResultFrame{ID: 42, Value: native})
+		},
 	},
 }
 
@@ -91,15 +100,19 @@ func run(c benchCase, budget time.Duration) error {
 	if err != nil {
 		return err
 	}
+	direct, err := c.encode(encoder, nil, c.native)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(direct, wire) {
+		return fmt.Errorf("the direct path wrote %x, the Frame path %x", direct, wire)
+	}
 	decoder := polyproc.NewFrameDecoder(0)
 	var buf []byte
 
 	encodePolyproc := func() {
-		v, err := polyproc.ToValue(c.native, c.root)
-		if err != nil {
-			panic(err)
-		}
-		if buf, err = encoder.AppendFrame(buf[:0], c.frame(v)); err != nil {
+		var err error
+		if buf, err = c.encode(encoder, buf[:0], c.native); err != nil {
 			panic(err)
 		}
 		sink += len(buf)
