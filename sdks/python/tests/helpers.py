@@ -11,7 +11,16 @@ from typing import Any
 
 from google.protobuf import json_format
 
-from polyproc import Frame, ProtocolError, ProtocolErrorKind
+from polyproc import (
+    Frame,
+    FrameDecoder,
+    PlainValue,
+    ProtocolError,
+    ProtocolErrorKind,
+    encode_frames,
+    fill_value,
+    from_value,
+)
 
 __all__ = [
     "QUIET_NAN_BITS",
@@ -209,3 +218,12 @@ def assert_same_native(expected: object, actual: object, path: str = "value") ->
     else:
         assert expected is None, f"{path}: unexpected input {expected!r}"
         assert actual is None, f"{path}: {actual!r} is not None"
+
+
+def round_trip(native: object) -> PlainValue:
+    """round_trip sends native through to_value, the encoder, the decoder and from_value."""
+    frame = Frame()
+    frame.stream_item.id = 1
+    fill_value(frame.stream_item.value, native, "item")
+    (decoded,) = FrameDecoder().push(encode_frames([frame]))
+    return from_value(decoded.stream_item.value)
