@@ -94,7 +94,7 @@ export class FrameDecoder {
       }
       const bodyStart = offset + FRAME_HEADER_BYTES;
       if (to - bodyStart < length) {
-        this.reserve(FRAME_HEADER_BYTES + length);
+        this.neededBytes = FRAME_HEADER_BYTES + length;
         break;
       }
       frames.push(decodeBody(bytes.subarray(bodyStart, bodyStart + length)));
@@ -105,10 +105,6 @@ export class FrameDecoder {
 
   // The size of the incomplete frame at the head, so that append allocates room for all of it.
   private neededBytes = 0;
-
-  private reserve(frameBytes: number): void {
-    this.neededBytes = frameBytes;
-  }
 
   private append(chunk: Uint8Array): void {
     const pending = this.tail - this.head;
