@@ -1,10 +1,12 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  entry: { index: "src/index.ts", "node/index": "src/node/index.ts" },
   format: ["esm", "cjs"],
-  dts: true,
+  dts: { compilerOptions: { types: ["node"] } },
   sourcemap: true,
   clean: true,
   target: "node20",
+  // The node subpath refers to the package's main entry by name, rather than bundling a copy.
+  external: ["@polyproc/protocol"],
 });

@@ -1,5 +1,6 @@
-import { fromBinary } from "@bufbuild/protobuf";
+import { fromBinary, protoInt64 } from "@bufbuild/protobuf";
 import { type Frame, FrameSchema } from "./gen/polyproc/v1/frame_pb.js";
+import { decodeHotFrame } from "./fast-decode.js";
 import { checkMaxFrameBytes } from "./frame-encoder.js";
 import { FRAME_HEADER_BYTES, PROTOBUF_RECURSION_LIMIT } from "./limits.js";
 import { ProtocolError } from "./protocol-error.js";
@@ -12,6 +13,10 @@ export interface FrameDecoderOptions {
 }
 
 const EMPTY = new Uint8Array(0);
+
+// The hand-written decoder builds int64 fields as bigints; when protobuf-es is configured
+// for strings instead (BUF_BIGINT_DISABLE), every frame is decoded by protobuf-es.
+const fast = protoInt64.supported;
 
 /**
  * FrameDecoder turns bytes, in chunks of any size, into frames (PROTOCOL.md §3). Too few
@@ -97,7 +102,8 @@ export class FrameDecoder {
         this.neededBytes = FRAME_HEADER_BYTES + length;
         break;
       }
-      frames.push(decodeBody(bytes.subarray(bodyStart, bodyStart + length)));
+      const bodyEnd = bodyStart + length;
+      frames.push((fast && decodeHotFrame(bytes, bodyStart, bodyEnd)) || decodeBodySlow(bytes.subarray(bodyStart, bodyEnd)));
       offset = bodyStart + length;
     }
     return offset;
@@ -133,8 +139,19 @@ function readLength(bytes: Uint8Array, offset: number): number {
 /**
  * decodeBody parses one frame body and checks it (PROTOCOL.md §3.4): protobuf, a kind, the
  * Values. It throws ProtocolError MALFORMED_FRAME, VALUE_TOO_DEEP, EMPTY_FRAME or INVALID_VALUE.
+ * The frames of every call (Call, Result, streams, Cancel, Ping, Publish) are decoded by
+ * hand (fast-decode.ts); others, and any input that path does not handle, by protobuf-es.
  */
 export function decodeBody(body: Uint8Array): Frame {
+  return (fast && decodeHotFrame(body, 0, body.byteLength)) || decodeBodySlow(body);
+}
+
+/**
+ * decodeBodySlow is decodeBody through protobuf-es alone (fromBinary, then validateFrameValues):
+ * the path of every frame the hand-written decoder does not handle, and the reference it is
+ * tested against.
+ */
+export function decodeBodySlow(body: Uint8Array): Frame {
   let frame: Frame;
   try {
     frame = fromBinary(FrameSchema, body, { recursionLimit: PROTOBUF_RECURSION_LIMIT });

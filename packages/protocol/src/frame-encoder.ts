@@ -1,7 +1,9 @@
-import { toBinary } from "@bufbuild/protobuf";
+import { protoInt64, toBinary } from "@bufbuild/protobuf";
+import { encodeHotFrame } from "./fast-encode.js";
 import { type Frame, FrameSchema } from "./gen/polyproc/v1/frame_pb.js";
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES } from "./limits.js";
 import { ProtocolError } from "./protocol-error.js";
+import { WireWriter } from "./wire-writer.js";
 
 /** FrameEncoderOptions configures a FrameEncoder and encodeFrames. */
 export interface FrameEncoderOptions {
@@ -9,14 +11,26 @@ export interface FrameEncoderOptions {
   maxFrameBytes?: number;
 }
 
+// The hand-written encoder takes int64 fields as bigints; when protobuf-es is configured for
+// strings instead (BUF_BIGINT_DISABLE), every frame is encoded by protobuf-es.
+const fast = protoInt64.supported;
+
+// A batch up to this size is copied out of the encoder's buffer at flush; a larger one is
+// handed out with the buffer it was written in.
+const COPY_LIMIT = 64 * 1024;
+const INITIAL_BATCH_BYTES = 16 * 1024;
+// A buffer that grew past this for one large batch is not kept for the next ones.
+const MAX_KEPT_BYTES = 1024 * 1024;
+
 /**
  * FrameEncoder collects the frames of one batch (an event-loop turn) and turns them into
- * one buffer, so that a connection makes one write per batch (PROTOCOL.md §3.3).
+ * one buffer, so that a connection makes one write per batch (PROTOCOL.md §3.3). The frames
+ * of every call (Call, Result, streams, Cancel, Ping, Publish) are written by hand straight
+ * into the batch (fast-encode.ts), others by protobuf-es; the bytes are the same.
  */
 export class FrameEncoder {
   private readonly maxFrameBytes: number;
-  private bodies: Uint8Array[] = [];
-  private size = 0;
+  private writer = new WireWriter(INITIAL_BATCH_BYTES);
 
   constructor(options: FrameEncoderOptions = {}) {
     this.maxFrameBytes = checkMaxFrameBytes(options.maxFrameBytes);
@@ -27,36 +41,64 @@ export class FrameEncoder {
    * FRAME_TOO_LARGE and leaves the batch as it was.
    */
   add(frame: Frame): void {
-    const body = toBinary(FrameSchema, frame);
-    if (body.byteLength > this.maxFrameBytes) {
+    const w = this.writer;
+    const start = w.pos;
+    w.ensure(FRAME_HEADER_BYTES);
+    w.pos += FRAME_HEADER_BYTES;
+    try {
+      if (!fast || !encodeHot(w, frame)) w.raw(toBinary(FrameSchema, frame));
+    } catch (error) {
+      w.pos = start;
+      throw error;
+    }
+    const length = w.pos - start - FRAME_HEADER_BYTES;
+    if (length > this.maxFrameBytes) {
+      w.pos = start;
       throw new ProtocolError(
         "FRAME_TOO_LARGE",
-        `a ${frame.kind.case ?? "empty"} frame of ${body.byteLength} bytes is over the limit of ${this.maxFrameBytes} bytes; send less data per call (split it, or stream it)`,
+        `a ${frame.kind.case ?? "empty"} frame of ${length} bytes is over the limit of ${this.maxFrameBytes} bytes; send less data per call (split it, or stream it)`,
       );
     }
-    this.bodies.push(body);
-    this.size += FRAME_HEADER_BYTES + body.byteLength;
+    const buf = w.buf;
+    buf[start] = length >>> 24;
+    buf[start + 1] = length >>> 16;
+    buf[start + 2] = length >>> 8;
+    buf[start + 3] = length;
   }
 
   /** pendingBytes is the size of the buffer that flush would return. */
   get pendingBytes(): number {
-    return this.size;
+    return this.writer.pos;
   }
 
   /** flush returns the batch as one buffer of length-prefixed frames and starts a new one. */
   flush(): Uint8Array {
-    const out = new Uint8Array(this.size);
-    const view = new DataView(out.buffer);
-    let offset = 0;
-    for (const body of this.bodies) {
-      view.setUint32(offset, body.byteLength, false);
-      out.set(body, offset + FRAME_HEADER_BYTES);
-      offset += FRAME_HEADER_BYTES + body.byteLength;
+    const w = this.writer;
+    const size = w.pos;
+    w.pos = 0;
+    if (size <= COPY_LIMIT) {
+      // The caller may keep the buffer (a socket until it has written it): give it a copy.
+      const copy = w.buf.slice(0, size);
+      if (w.buf.length > MAX_KEPT_BYTES) this.writer = new WireWriter(INITIAL_BATCH_BYTES);
+      return copy;
     }
-    this.bodies = [];
-    this.size = 0;
-    return out;
+    // A large batch: hand the buffer itself out, rather than copy it, and start a new one.
+    this.writer = new WireWriter(INITIAL_BATCH_BYTES);
+    return w.buf.subarray(0, size);
   }
+}
+
+// Writes a hot frame by hand; false when the frame is of another kind or needs protobuf-es
+// (then nothing it wrote is kept).
+function encodeHot(w: WireWriter, frame: Frame): boolean {
+  const start = w.pos;
+  try {
+    if (encodeHotFrame(w, frame)) return true;
+  } catch {
+    // FAST_PATH_MISS, or a frame so unusual that only toBinary knows what to do with it.
+  }
+  w.pos = start;
+  return false;
 }
 
 /** encodeFrames returns frames as one buffer of length-prefixed frames (§3.1). */

@@ -9,6 +9,12 @@ export { PluginError, codeName, codeNumber, errorCodes, isErrorCode } from "./pl
 export type { ErrorCode, ErrorInfo, PluginErrorOptions } from "./plugin-error.js";
 export { allCapabilities } from "./peer-types.js";
 export type * from "./peer-types.js";
+export { Peer } from "./peer.js";
+export { DEFAULT_INITIAL_CREDIT } from "./peer-calls.js";
+export { MIN_MAX_FRAME_BYTES } from "./peer-handshake.js";
+export { checkHello, isValidFunctionName } from "./hello-check.js";
+export type { HelloCheck } from "./hello-check.js";
+export { isValidPattern, isValidTopic, topicMatches } from "./topics.js";
 export { ProtocolError, protocolErrorKinds } from "./protocol-error.js";
 export type { ProtocolErrorKind } from "./protocol-error.js";
 export { fromValue, toValue } from "./value-mapping.js";

@@ -1,4 +1,4 @@
-import type { FunctionSpec, Hello, Reject, Welcome } from "./gen/polyproc/v1/handshake_pb.js";
+import type { Hello, Reject, Welcome } from "./gen/polyproc/v1/handshake_pb.js";
 import type { ErrorInfo } from "./plugin-error.js";
 import type { ProtocolError } from "./protocol-error.js";
 import type { PlainValue } from "./value-mapping.js";
@@ -246,7 +246,15 @@ export interface PeerOptions {
   role: PeerRole;
   /**
    * The frame-size limit before the handshake and, on the host, the value it announces
-   * unless welcome() says otherwise. Default 16 MiB (§3.2).
+   * unless welcome() says otherwise. Default 16 MiB (§3.2). Before the handshake at most
+   * 16 MiB applies, whatever this says; the host's announced value must be 0 or at least
+   * 65 536 (welcome() checks).
    */
   maxFrameBytes?: number;
+  /**
+   * The host's protocol range, sent in Reject (§4.4). Default 1..1. The plugin's range is in
+   * its HelloInit.
+   */
+  minProtocol?: number;
+  maxProtocol?: number;
 }

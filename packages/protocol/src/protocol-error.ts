@@ -1,6 +1,8 @@
 /**
- * The names of the codec and protocol errors of spec/PROTOCOL.md §3.4 and §9. They are the
- * same strings in every language's SDK, and the `error` field of the invalid vectors.
+ * The names of the codec and protocol errors of spec/PROTOCOL.md §3.4 and §9, and
+ * PROTOCOL_VIOLATION for the other closes of §15 (a frame the state of the connection does
+ * not allow). They are the same strings in every language's SDK; the first six are the
+ * `error` field of the invalid vectors.
  */
 export const protocolErrorKinds = [
   "FRAME_TOO_LARGE",
@@ -9,6 +11,7 @@ export const protocolErrorKinds = [
   "EMPTY_FRAME",
   "VALUE_TOO_DEEP",
   "INVALID_VALUE",
+  "PROTOCOL_VIOLATION",
 ] as const;
 
 /** ProtocolErrorKind names one kind of ProtocolError. */
@@ -24,7 +27,7 @@ const brand = Symbol.for("@polyproc/protocol/ProtocolError");
  */
 export class ProtocolError extends Error {
   override name = "ProtocolError";
-  /** Which rule was broken, one of the names of PROTOCOL.md §3.4. */
+  /** Which rule was broken, one of the names of PROTOCOL.md §3.4 (or PROTOCOL_VIOLATION, §15). */
   readonly kind: ProtocolErrorKind;
   /** For value errors, where in the value: `args.items[3].price`. */
   readonly path: string | undefined;

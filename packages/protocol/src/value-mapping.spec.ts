@@ -100,6 +100,37 @@ describe("toValue and fromValue", () => {
   });
 });
 
+describe("toValue's two mappings", () => {
+  // Inside a Map, toValue maps with paths and ancestors; inside a plain object it first tries
+  // the mapping without them. Both must give the same Value, or the same error.
+  class Thing { x = 1; }
+  const odd = fc.constantFrom<unknown>(undefined, -0, 2n ** 63n, -(2n ** 63n), "a\ud800", new Date(0), new Thing(), new Map([["k", 1]]), new Set([1]), () => 0, Symbol("s"), [1, undefined]);
+  const anything: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      plainValue,
+      odd,
+      fc.array(tie("value"), { maxLength: 3 }),
+      fc.dictionary(fc.oneof(fc.string({ maxLength: 3 }), fc.constant("k\udc00")), tie("value"), { maxKeys: 3, noNullPrototype: true }),
+    ),
+  })).value;
+  const outcome = (input: unknown): unknown => {
+    try {
+      const value = toValue(input, "args");
+      return value.kind.case === "mapValue" ? value.kind.value.entries : value;
+    } catch (error) {
+      if (ProtocolError.is(error)) return { kind: error.kind, path: error.path, message: error.message };
+      throw error;
+    }
+  };
+
+  it("agree on every input (property)", () => {
+    fc.assert(fc.property(anything, (input) => {
+      expect(outcome({ x: input })).toStrictEqual(outcome(new Map([["x", input]])));
+    }), { numRuns: 1000 });
+  });
+});
+
 describe("toValue refuses what cannot be sent, naming the path", () => {
   const cycle: Record<string, unknown> = { a: 1 };
   cycle.self = { again: cycle };

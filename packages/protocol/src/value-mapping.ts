@@ -30,7 +30,75 @@ const NULL: Null = { $typeName: "polyproc.v1.Null" };
  * the path from `root`, e.g. `args.items[3].price`.
  */
 export function toValue(input: unknown, root = "value"): Value {
-  return map(input === undefined ? null : input, root, 1, []);
+  const value = input === undefined ? null : input;
+  try {
+    return mapFast(value, 1);
+  } catch (error) {
+    if (error !== MISS) throw error;
+  }
+  // Maps, and inputs that fail: the path-tracking mapping handles them and names the path.
+  return map(value, root, 1, []);
+}
+
+// MISS is thrown by mapFast for anything other than valid primitives, arrays and plain objects.
+const MISS: Error = new Error("not on the fast path");
+
+// mapFast maps the common inputs without building paths (they are only needed in errors)
+// and without tracking ancestors (a cycle ends as too deep, and the slow path reports it).
+function mapFast(input: unknown, depth: number): Value {
+  if (depth > MAX_VALUE_DEPTH) throw MISS;
+  switch (typeof input) {
+    case "boolean":
+      return { $typeName: "polyproc.v1.Value", kind: { case: "boolValue", value: input } };
+    case "number":
+      return Number.isSafeInteger(input) && !Object.is(input, -0)
+        ? { $typeName: "polyproc.v1.Value", kind: { case: "intValue", value: BigInt(input) } }
+        : { $typeName: "polyproc.v1.Value", kind: { case: "doubleValue", value: input } };
+    case "bigint":
+      if (input < INT64_MIN || input > INT64_MAX) throw MISS;
+      return { $typeName: "polyproc.v1.Value", kind: { case: "intValue", value: input } };
+    case "string":
+      if (!input.isWellFormed()) throw MISS;
+      return { $typeName: "polyproc.v1.Value", kind: { case: "stringValue", value: input } };
+    case "object":
+      if (input === null) return { $typeName: "polyproc.v1.Value", kind: { case: "nullValue", value: NULL } };
+      if (input instanceof Uint8Array) return { $typeName: "polyproc.v1.Value", kind: { case: "bytesValue", value: input } };
+      if (Array.isArray(input)) return listFast(input, depth);
+      return objectFast(input, depth);
+    default:
+      throw MISS;
+  }
+}
+
+function listFast(input: readonly unknown[], depth: number): Value {
+  const items = new Array<Value>(input.length);
+  for (let i = 0; i < input.length; i++) {
+    const item = input[i];
+    if (item === undefined) throw MISS;
+    items[i] = mapFast(item, depth + 1);
+  }
+  const list: ListValue = { $typeName: "polyproc.v1.ListValue", items };
+  return { $typeName: "polyproc.v1.Value", kind: { case: "listValue", value: list } };
+}
+
+function objectFast(input: object, depth: number): Value {
+  const proto: unknown = Object.getPrototypeOf(input);
+  if (proto !== Object.prototype && proto !== null) throw MISS;
+  const keys = Object.keys(input);
+  if (!isSorted(keys)) keys.sort(compareMapKeys);
+  const entries: MapEntry[] = [];
+  for (const key of keys) {
+    const member = (input as Record<string, unknown>)[key];
+    if (member === undefined) continue;
+    if (!key.isWellFormed()) throw MISS;
+    entries.push({ $typeName: "polyproc.v1.MapEntry", key, value: mapFast(member, depth + 1) });
+  }
+  return mapValue(entries);
+}
+
+function isSorted(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (compareMapKeys(keys[i - 1]!, keys[i]!) > 0) return false;
+  return true;
 }
 
 function map(input: unknown, path: string, depth: number, ancestors: object[]): Value {

@@ -1,0 +1,5 @@
+// @polyproc/protocol/node: the Peer over Node sockets (PROTOCOL.md §2, §3.3).
+
+export { PeerConnection } from "./peer-connection.js";
+export type { PeerConnectionOptions } from "./peer-connection.js";
+export { addressPath, connect } from "./address.js";

@@ -1,0 +1,85 @@
+import type { Socket } from "node:net";
+import { performance } from "node:perf_hooks";
+// The package's own entry, so that the built types of this subpath share its Peer.
+import type { Peer, PeerEvent } from "@polyproc/protocol";
+
+/** PeerConnectionOptions configures a PeerConnection. */
+export interface PeerConnectionOptions {
+  /** The monotonic clock in milliseconds given to the peer as `now`. Default: performance.now(). */
+  now?: () => number;
+}
+
+/**
+ * PeerConnection runs a Peer over a Node socket (PROTOCOL.md §3.3): bytes read go through
+ * peer.receive and each event to `onEvent`, in order; frames the peer queues are written
+ * once per event-loop turn (setImmediate), all in one write. When the peer's state becomes
+ * closed, what is left is written and the socket ended. When the socket ends or fails, the
+ * peer's close event is delivered, once.
+ *
+ * After any command on the peer outside an event handler (call, result, cancel, ...), call
+ * flushSoon() so that its frames go out; inside handlers this happens by itself. `onEvent`
+ * must not throw.
+ */
+export class PeerConnection {
+  readonly peer: Peer;
+  /** closed resolves when the socket has closed. */
+  readonly closed: Promise<void>;
+  private readonly socket: Socket;
+  private readonly onEvent: (event: PeerEvent) => void;
+  private readonly now: () => number;
+  private immediate: ReturnType<typeof setImmediate> | undefined;
+  private ending = false;
+  private readonly flushBound = (): void => {
+    this.immediate = undefined;
+    this.flushNow();
+  };
+
+  constructor(socket: Socket, peer: Peer, onEvent: (event: PeerEvent) => void, options: PeerConnectionOptions = {}) {
+    this.socket = socket;
+    this.peer = peer;
+    this.onEvent = onEvent;
+    this.now = options.now ?? (() => performance.now());
+    this.closed = new Promise((resolve) => socket.once("close", () => resolve()));
+    socket.on("data", (chunk: Buffer) => this.receive(chunk));
+    socket.on("end", () => this.end(undefined));
+    socket.on("error", (error: Error) => this.end(`connection error: ${error.message}`));
+    socket.on("close", () => this.end(undefined));
+  }
+
+  /** flushSoon schedules one write of the peer's output at the end of this turn, coalescing. */
+  flushSoon(): void {
+    if (this.immediate === undefined && !this.ending) this.immediate = setImmediate(this.flushBound);
+  }
+
+  /** flushNow writes the peer's output now; if the peer is closed, it then ends the socket. */
+  flushNow(): void {
+    if (this.immediate !== undefined) {
+      clearImmediate(this.immediate);
+      this.immediate = undefined;
+    }
+    const out = this.peer.takeOutput();
+    if (out !== undefined && this.socket.writable) this.socket.write(out);
+    if (this.peer.state === "closed") this.finish();
+  }
+
+  private receive(chunk: Buffer): void {
+    const events = this.peer.receive(chunk, this.now());
+    for (const event of events) this.onEvent(event);
+    if (this.peer.state === "closed") this.flushNow();
+    else if (this.peer.hasOutput) this.flushSoon();
+  }
+
+  private end(reason: string | undefined): void {
+    const events = this.peer.end(this.now(), reason);
+    for (const event of events) this.onEvent(event);
+    this.flushNow();
+  }
+
+  // Ends the socket once its last bytes are written, then releases it.
+  private finish(): void {
+    if (this.ending) return;
+    this.ending = true;
+    if (this.socket.destroyed) return;
+    this.socket.end(() => this.socket.destroy());
+  }
+}
