@@ -4,7 +4,7 @@ import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { decodeHotFrame } from "./fast-decode.js";
 import { decodeBody, decodeBodySlow } from "./frame-decoder.js";
-import { hotFrameArb } from "./frame-arbitraries.js";
+import { hotFrameArb } from "./frame-fixtures.js";
 import { type Frame, FrameSchema } from "./gen/polyproc/v1/frame_pb.js";
 import { PROTOBUF_RECURSION_LIMIT } from "./limits.js";
 import { ProtocolError, type ProtocolErrorKind } from "./protocol-error.js";

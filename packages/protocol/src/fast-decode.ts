@@ -4,7 +4,8 @@ import type { Code, Error as ErrorMessage } from "./gen/polyproc/v1/error_pb.js"
 import type { Frame } from "./gen/polyproc/v1/frame_pb.js";
 import type { Credit, StreamEnd, StreamItem } from "./gen/polyproc/v1/stream_pb.js";
 import { readValue } from "./fast-value-decode.js";
-import { FAST_PATH_MISS, WireReader } from "./wire-reader.js";
+import { FAST_PATH_MISS } from "./fast-path-miss.js";
+import { WireReader } from "./wire-reader.js";
 
 // Hand-written protobuf decoding of the frames received for every call (PROTOCOL.md §3,
 // §5, §7, §10-§12). It builds the same objects as protobuf-es's fromBinary (zero scalars

@@ -4,7 +4,7 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { encodeHotFrame } from "./fast-encode.js";
 import { FrameEncoder } from "./frame-encoder.js";
-import { hotFrameArb } from "./frame-arbitraries.js";
+import { hotFrameArb } from "./frame-fixtures.js";
 import { type Frame, FrameSchema } from "./gen/polyproc/v1/frame_pb.js";
 import { toValue } from "./value-mapping.js";
 import { WireWriter } from "./wire-writer.js";

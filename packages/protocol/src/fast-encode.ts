@@ -5,7 +5,7 @@ import type { Frame } from "./gen/polyproc/v1/frame_pb.js";
 import type { Credit, StreamEnd, StreamItem } from "./gen/polyproc/v1/stream_pb.js";
 import type { Value } from "./gen/polyproc/v1/value_pb.js";
 import { checkMessage, checkNoUnknown, putValue } from "./fast-value-encode.js";
-import { FAST_PATH_MISS } from "./wire-reader.js";
+import { FAST_PATH_MISS } from "./fast-path-miss.js";
 import type { WireWriter } from "./wire-writer.js";
 
 // Hand-written protobuf encoding of the frames sent for every call (PROTOCOL.md §3, §5, §7,

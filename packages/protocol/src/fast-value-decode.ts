@@ -1,6 +1,7 @@
 import type { ListValue, MapEntry, MapValue, Value } from "./gen/polyproc/v1/value_pb.js";
 import { MAX_VALUE_DEPTH } from "./limits.js";
-import { FAST_PATH_MISS, type WireReader } from "./wire-reader.js";
+import { FAST_PATH_MISS } from "./fast-path-miss.js";
+import type { WireReader } from "./wire-reader.js";
 
 /**
  * readValue reads a length-delimited Value message at `depth` (1 for a frame's top-level

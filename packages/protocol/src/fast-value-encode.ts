@@ -1,5 +1,5 @@
 import type { ListValue, MapEntry, MapValue, Value } from "./gen/polyproc/v1/value_pb.js";
-import { FAST_PATH_MISS } from "./wire-reader.js";
+import { FAST_PATH_MISS } from "./fast-path-miss.js";
 import type { WireWriter } from "./wire-writer.js";
 
 /** checkNoUnknown throws FAST_PATH_MISS when a message carries unknown fields to write back. */

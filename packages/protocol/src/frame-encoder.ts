@@ -82,8 +82,9 @@ export class FrameEncoder {
       if (w.buf.length > MAX_KEPT_BYTES) this.writer = new WireWriter(INITIAL_BATCH_BYTES);
       return copy;
     }
-    // A large batch: hand the buffer itself out, rather than copy it, and start a new one.
-    this.writer = new WireWriter(INITIAL_BATCH_BYTES);
+    // A large batch: hand the buffer itself out, rather than copy it, and start a new one
+    // that the next batch of this size fits in.
+    this.writer = new WireWriter(Math.min(w.buf.length, MAX_KEPT_BYTES));
     return w.buf.subarray(0, size);
   }
 }

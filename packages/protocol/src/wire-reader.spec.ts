@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { FAST_PATH_MISS, WireReader } from "./wire-reader.js";
-import { textArb } from "./frame-arbitraries.js";
+import { FAST_PATH_MISS } from "./fast-path-miss.js";
+import { WireReader } from "./wire-reader.js";
+import { textArb } from "./frame-fixtures.js";
 
 const reader = (bytes: Uint8Array | number[]): WireReader => {
   const buf = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);

@@ -1,11 +1,5 @@
 import { getTextEncoding } from "@bufbuild/protobuf/wire";
-
-/**
- * FAST_PATH_MISS is thrown by WireReader and the hand-written decoders when the input is
- * not in the subset they handle (unknown fields, unusual encodings, invalid input). The
- * caller then decodes the same bytes with protobuf-es, which decides what they mean.
- */
-export const FAST_PATH_MISS: Error = new Error("the fast path does not handle this input");
+import { FAST_PATH_MISS } from "./fast-path-miss.js";
 
 /**
  * WireReader reads protobuf wire format from buf[pos, end). Every read stays inside `end`;

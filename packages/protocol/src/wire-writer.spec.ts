@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { WireWriter, varintSize } from "./wire-writer.js";
-import { textArb } from "./frame-arbitraries.js";
+import { textArb } from "./frame-fixtures.js";
 
 const written = (w: WireWriter): Uint8Array => w.buf.slice(0, w.pos);
 

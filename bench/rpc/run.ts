@@ -1,0 +1,106 @@
+// The RPC benchmark: polyproc against the raw socket limit, @grpc/grpc-js and vscode-jsonrpc,
+// each server in its own process, every scenario in one run. Not part of the tests.
+//
+//   node --conditions=@polyproc/source --import tsx bench/rpc/run.ts
+//     [--duration-ms 2000] [--warmup-ms 500] [--in-flight 1,10,100,1000]
+//     [--only raw,polyproc,grpc,jsonrpc] [--json FILE] [--cpu-prof DIR]
+//
+// --cpu-prof DIR profiles the processes the scenarios start (servers, plugins) into DIR;
+// profile this process too with `node --cpu-prof --cpu-prof-dir DIR ... run.ts`.
+import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { type OpenOptions, type RpcClient, runClosedLoop } from "./closed-loop.js";
+import { openGrpc } from "./grpc.js";
+import { openJsonRpc } from "./jsonrpc.js";
+import { openPolyproc } from "./polyproc.js";
+import { openRaw } from "./raw.js";
+import { type Row, formatRatios, formatRow, tableHeader } from "./report.js";
+
+interface Family {
+  scenario: string;
+  instances: number;
+  open: (options: OpenOptions) => Promise<RpcClient>;
+}
+
+const families: Family[] = [
+  { scenario: "raw", instances: 1, open: openRaw },
+  { scenario: "polyproc", instances: 1, open: (options) => openPolyproc(1, options) },
+  { scenario: "polyproc", instances: 2, open: (options) => openPolyproc(2, options) },
+  { scenario: "grpc", instances: 1, open: openGrpc },
+  { scenario: "jsonrpc", instances: 1, open: openJsonRpc },
+];
+
+const { values } = parseArgs({
+  options: {
+    "duration-ms": { type: "string", default: "2000" },
+    "warmup-ms": { type: "string", default: "500" },
+    "in-flight": { type: "string", default: "1,10,100,1000" },
+    only: { type: "string" },
+    json: { type: "string" },
+    "cpu-prof": { type: "string" },
+  },
+});
+
+const durationMs = positive("--duration-ms", values["duration-ms"]);
+const warmupMs = positive("--warmup-ms", values["warmup-ms"], true);
+const inFlights = values["in-flight"].split(",").map((n) => positive("--in-flight", n));
+const cpuProf = values["cpu-prof"];
+const openOptions: OpenOptions = { nodeArgs: cpuProf === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${resolve(cpuProf)}`] };
+const only = values.only?.split(",").map((s) => s.trim());
+const unknown = only?.filter((name) => !families.some((f) => f.scenario === name));
+if (unknown?.length) fail(`--only names unknown scenarios: ${unknown.join(", ")}; choose among raw, polyproc, grpc, jsonrpc`);
+
+console.log(`RPC benchmark: Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), ${durationMs} ms per scenario after ${warmupMs} ms of warm-up`);
+console.log(tableHeader);
+const rows: Row[] = [];
+const failures: string[] = [];
+for (const family of families.filter((f) => only === undefined || only.includes(f.scenario))) {
+  let client: RpcClient | undefined;
+  try {
+    client = await family.open(openOptions);
+    for (const inFlight of inFlights) {
+      const result = await runClosedLoop(client, { inFlight, warmupMs, durationMs });
+      const row: Row = {
+        scenario: family.scenario,
+        inFlight,
+        instances: family.instances,
+        callsPerSec: Math.round(result.calls / result.seconds),
+        p50Us: round(result.latency.percentile(50)),
+        p99Us: round(result.latency.percentile(99)),
+      };
+      rows.push(row);
+      console.log(formatRow(row));
+    }
+  } catch (error) {
+    const message = `${family.scenario} (${family.instances} instance${family.instances > 1 ? "s" : ""}) failed: ${error instanceof Error ? error.message : String(error)}`;
+    failures.push(message);
+    console.log(message);
+  } finally {
+    await client?.close();
+  }
+}
+
+console.log("");
+for (const line of formatRatios(rows)) console.log(line);
+if (values.json !== undefined) {
+  writeFileSync(values.json, `${JSON.stringify(rows, null, 2)}\n`);
+  console.log(`wrote ${rows.length} rows to ${values.json}`);
+}
+if (failures.length > 0) process.exitCode = 1;
+
+function positive(flag: string, text: string, zeroAllowed = false): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < (zeroAllowed ? 0 : 1)) fail(`${flag} must be an integer ${zeroAllowed ? ">= 0" : ">= 1"}, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}

@@ -1,0 +1,26 @@
+// @polyproc/host: launch plugin processes, supervise them and call their functions.
+// This file is the package's only entry point.
+
+export { PluginHost } from "./plugin-host.js";
+export type { FunctionDescription, StopOptions } from "./plugin-host.js";
+export type { CallOptions } from "./call-options.js";
+export { pluginDefaults } from "./plugin-options.js";
+export type {
+  HeartbeatOptions,
+  InstanceFactory,
+  InstanceInit,
+  PluginConfig,
+  PluginDefaults,
+  PluginHostOptions,
+  QueueOptions,
+  ResolvedPluginConfig,
+  RestartOptions,
+} from "./plugin-options.js";
+export type { ExitEvent, FailedEvent, HostEventName, HostEvents, InstanceEvent, RestartEvent } from "./host-events.js";
+export type { CallStats, HostStats, InstanceStats, PluginState, PluginStats } from "./stats.js";
+export type { LatencyPercentiles } from "./latency-histogram.js";
+export type { ExitInfo, InstanceCallOptions, InstanceEvents, InstanceState, PluginInstance } from "./instance-types.js";
+export { createConsoleLogger, quietLogger } from "./logger.js";
+export type { ConsoleLoggerOptions, LogFields, Logger, LogLevel } from "./logger.js";
+export { PluginError } from "@polyproc/protocol";
+export type { ErrorCode, ErrorInfo, FunctionInfo, PlainValue } from "@polyproc/protocol";

@@ -1,0 +1,128 @@
+import { type CallId, type CloseEvent, type PeerEvent, type PlainValue, PluginError } from "@polyproc/protocol";
+import type { PeerConnection } from "@polyproc/protocol/node";
+import { CallTable } from "./call-table.js";
+import { Heartbeat } from "./heartbeat.js";
+import type { InstanceCallOptions } from "./instance-types.js";
+
+/** ConnectionHooks are what an InstanceConnection reports to its instance. */
+export interface ConnectionHooks {
+  /** The heartbeat found the plugin hung (§11.4). */
+  hung(): void;
+  /** The plugin said Goodbye (§13.2); its unanswered calls have already failed. */
+  goodbye(reason: string): void;
+  /** The connection closed (§14). */
+  closed(event: CloseEvent): void;
+}
+
+/** ConnectionSettings are the parts of the instance's options its connection uses. */
+export interface ConnectionSettings {
+  plugin: string;
+  instanceId: string;
+  heartbeatIntervalMs: number;
+  heartbeatMissLimit: number;
+}
+
+/**
+ * InstanceConnection is the welcomed connection of one instance: the calls the host makes
+ * on it (with their deadlines and cancels), the heartbeat (§11), Shutdown (§13.1), and the
+ * plugin's Goodbye and close. It turns every Peer command into one flush at the end of the
+ * event-loop turn, so that the writes of a turn are batched (§3.3).
+ */
+export class InstanceConnection {
+  private readonly calls: CallTable;
+  private readonly heartbeat: Heartbeat;
+  private rtt: number | undefined;
+
+  constructor(
+    private readonly connection: PeerConnection,
+    private readonly settings: ConnectionSettings,
+    private readonly hooks: ConnectionHooks,
+  ) {
+    const { peer } = connection;
+    const now = () => performance.now();
+    this.calls = new CallTable({
+      call: (init) => this.flushed(peer.call(init, now())),
+      cancel: (id, reason) => this.flushed(peer.cancel(id, reason)),
+      now,
+    });
+    this.heartbeat = new Heartbeat(settings.heartbeatIntervalMs, settings.heartbeatMissLimit, {
+      ping: () => this.flushed(peer.ping(now())),
+      unansweredPings: () => peer.unansweredPings,
+      hung: () => hooks.hung(),
+    });
+    this.heartbeat.start();
+  }
+
+  /** inFlight counts the calls open on the connection, cancelled ones until answered (§5.6). */
+  get inFlight(): number {
+    return this.connection.peer.state === "closed" ? 0 : this.connection.peer.outgoingOpen;
+  }
+
+  /** rttMs is the last heartbeat round trip, undefined before the first Pong. */
+  get rttMs(): number | undefined {
+    return this.rtt;
+  }
+
+  /** call sends one call; see CallTable. */
+  call(fn: string, args: PlainValue, options?: InstanceCallOptions): Promise<PlainValue> {
+    return this.calls.start(fn, args, options);
+  }
+
+  /** handle takes the connection's events after the handshake. */
+  readonly handle = (event: PeerEvent): void => {
+    switch (event.type) {
+      case "result":
+      case "error":
+        this.calls.answer(event);
+        return;
+      case "pong":
+        this.rtt = event.rttMs;
+        return;
+      case "goodbye":
+        this.onGoodbye(event.reason);
+        return;
+      case "close":
+        this.heartbeat.stop();
+        this.hooks.closed(event);
+        return;
+      case "call":
+        // The host offers no host functions ("host-calls" is not negotiated), so the Peer
+        // closes the connection before such a Call arrives; answer one anyway.
+        this.answerUnknown(event.id);
+        return;
+      default:
+        return;
+    }
+  };
+
+  /** shutdown sends Shutdown with the grace, while the connection is open (§13.1). */
+  shutdown(graceMs: number, reason: string): void {
+    if (this.connection.peer.state !== "open") return;
+    this.flushed(this.connection.peer.shutdown(Math.min(Math.ceil(Math.max(graceMs, 0)), 0xffffffff), reason));
+  }
+
+  /** end stops the heartbeat, fails the calls still pending with `error` and closes the connection. */
+  end(error: PluginError, reason: string): void {
+    this.heartbeat.stop();
+    this.calls.failAll(error);
+    if (this.connection.peer.state !== "closed") this.flushed(this.connection.peer.close(reason));
+  }
+
+  // §13.2.3: the plugin leaves; the calls it did not answer were not run.
+  private onGoodbye(reason: string): void {
+    this.heartbeat.stop();
+    const { plugin, instanceId } = this.settings;
+    const message = `plugin ${plugin} instance ${instanceId} said Goodbye (${reason}) before answering; the call was not run, so it may be retried`;
+    this.calls.failAll(new PluginError("UNAVAILABLE", message, { retryable: true, originPlugin: plugin, originInstance: instanceId }));
+    this.hooks.goodbye(reason);
+  }
+
+  private answerUnknown(id: CallId): void {
+    this.flushed(this.connection.peer.fail(id, { code: "NOT_FOUND", message: "this host serves no host functions" }));
+  }
+
+  private flushed<T>(value: T): T {
+    this.connection.flushSoon();
+    return value;
+  }
+}

@@ -1,0 +1,179 @@
+import { PluginError, type PlainValue } from "@polyproc/protocol";
+import { checkCallOptions, type CallOptions } from "./call-options.js";
+import { HostEventEmitter, type HostEventName, type HostEvents } from "./host-events.js";
+import { quietLogger, type Logger } from "./logger.js";
+import type { PluginHostOptions } from "./plugin-options.js";
+import { closedError } from "./pool-errors.js";
+import { PluginPool } from "./pool.js";
+import type { ProcessInstances } from "./process-instances.js";
+import { resolvePluginConfigs } from "./resolve-options.js";
+import type { HostStats } from "./stats.js";
+
+/** FunctionDescription is one function of one plugin, as PluginHost.functions lists it. */
+export interface FunctionDescription {
+  plugin: string;
+  name: string;
+  description: string;
+  /** The JSON Schema of the arguments, parsed; undefined when the plugin gave none. */
+  params: unknown;
+  /** The JSON Schema of the result (a streaming function: of one item), parsed; undefined when none. */
+  result: unknown;
+  streaming: boolean;
+  idempotent: boolean;
+}
+
+/** StopOptions are the options of PluginHost.stop, restart and close. */
+export interface StopOptions {
+  /** How long instances may take to finish their calls after Shutdown (§13). Default: each plugin's graceMs. */
+  graceMs?: number;
+}
+
+/**
+ * PluginHost launches plugin processes, keeps them healthy and calls their functions. Start
+ * one with PluginHost.start; every call it makes settles, whatever the plugins do.
+ */
+export class PluginHost {
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly pools: Map<string, PluginPool>,
+    private readonly events: HostEventEmitter,
+    private readonly release: () => Promise<void>,
+  ) {}
+
+  /**
+   * PluginHost.start checks the options (a TypeError names the first bad field), starts every
+   * instance of every plugin and resolves when all are ready. If one cannot start, it stops
+   * the others and rejects with a PluginError naming the plugin, the cause and the stderr tail.
+   */
+  static async start(options: PluginHostOptions): Promise<PluginHost> {
+    const configs = resolvePluginConfigs(options);
+    const logger: Logger = options.logger ?? quietLogger;
+    const processes = options.instanceFactory === undefined ? await processInstances(logger) : undefined;
+    const factory = options.instanceFactory ?? (processes as ProcessInstances).factory;
+    const events = new HostEventEmitter(logger);
+    const pools = new Map<string, PluginPool>();
+    for (const config of configs) {
+      const deps = { factory, logger: logger.child({ plugin: config.name }), events, random: options.random };
+      pools.set(config.name, new PluginPool(config, deps));
+    }
+    const host = new PluginHost(pools, events, async () => processes?.close());
+    const started = await Promise.allSettled([...pools.values()].map((pool) => pool.start()));
+    const failure = started.find((outcome) => outcome.status === "rejected");
+    if (failure !== undefined) {
+      await host.close({ graceMs: 0 });
+      throw failure.reason;
+    }
+    return host;
+  }
+
+  /**
+   * call runs `fn` of `plugin` with `args` and resolves with its result. It rejects with a
+   * PluginError: NOT_FOUND (no such plugin or function), INVALID_ARGUMENT (bad options),
+   * RESOURCE_EXHAUSTED (every instance busy and the queue full or too slow),
+   * FAILED_PRECONDITION (the plugin is failed or stopped), DEADLINE_EXCEEDED, CANCELLED,
+   * UNAVAILABLE (its instance ended under it, or the host is closed), or the plugin's own error.
+   */
+  call(plugin: string, fn: string, args: PlainValue = null, options: CallOptions = {}): Promise<PlainValue> {
+    const pool = this.pools.get(plugin);
+    if (pool === undefined) return Promise.reject(this.unknownPlugin(plugin));
+    if (this.closing !== undefined) return Promise.reject(closedError(plugin, fn));
+    const invalid = checkCallOptions(options);
+    if (invalid !== undefined) return Promise.reject(invalid);
+    const timeoutMs = options.timeoutMs ?? pool.config.callTimeoutMs;
+    const deadline = timeoutMs === Infinity ? undefined : performance.now() + timeoutMs;
+    return pool.call(fn, args, { ...options, deadline });
+  }
+
+  /** functions lists every function of every plugin, with its schemas parsed from the Hello's JSON text. */
+  functions(): FunctionDescription[] {
+    const all: FunctionDescription[] = [];
+    for (const pool of this.pools.values()) {
+      for (const info of pool.functions ?? []) {
+        all.push({
+          plugin: pool.name,
+          name: info.name,
+          description: info.description ?? "",
+          params: parseSchema(info.paramsSchema),
+          result: parseSchema(info.resultSchema),
+          streaming: info.streaming === true,
+          idempotent: info.idempotent === true,
+        });
+      }
+    }
+    return all;
+  }
+
+  /** on adds a listener for one of the host's events and returns a function that removes it. */
+  on<E extends HostEventName>(event: E, listener: HostEvents[E]): () => void {
+    return this.events.on(event, listener);
+  }
+
+  /** stats returns a snapshot of every plugin's numbers and each of its instances'. */
+  stats(): HostStats {
+    const plugins: HostStats["plugins"] = {};
+    for (const [name, pool] of this.pools) plugins[name] = pool.stats();
+    return { plugins };
+  }
+
+  /** plugins lists the configured plugin names. */
+  plugins(): string[] {
+    return [...this.pools.keys()];
+  }
+
+  /**
+   * stop takes a plugin out of service: its queued calls fail, calls in flight may finish
+   * within the grace, its processes end, and calls fail with FAILED_PRECONDITION until restart.
+   */
+  stop(name: string, options: StopOptions = {}): Promise<void> {
+    const pool = this.pools.get(name);
+    if (pool === undefined) return Promise.reject(this.unknownPlugin(name));
+    if (this.closing !== undefined) return this.closing;
+    return pool.stop(options.graceMs);
+  }
+
+  /**
+   * restart starts fresh instances of a plugin (the old ones drain their calls) and clears a
+   * failed or stopped state; it resolves when the new instances are ready.
+   */
+  restart(name: string, options: StopOptions = {}): Promise<void> {
+    const pool = this.pools.get(name);
+    if (pool === undefined) return Promise.reject(this.unknownPlugin(name));
+    if (this.closing !== undefined) return Promise.reject(closedError(name, "restart"));
+    return pool.restart(options.graceMs);
+  }
+
+  /**
+   * close stops every plugin (§13: Shutdown, Goodbye awaited up to the grace, then SIGTERM,
+   * then SIGKILL): queued calls fail with UNAVAILABLE, calls in flight may finish within the
+   * grace. Calling it again returns the same promise.
+   */
+  close(options: StopOptions = {}): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.pools.values()].map((pool) => pool.close(options.graceMs)));
+      await this.release();
+    })();
+    return this.closing;
+  }
+
+  private unknownPlugin(name: string): PluginError {
+    const names = [...this.pools.keys()].sort().join(", ");
+    return new PluginError("NOT_FOUND", `no plugin named "${name}"; the host runs: ${names === "" ? "none" : names}`);
+  }
+}
+
+// The process layer is loaded only when used, so that a host with its own instanceFactory
+// (tests, embedders) does not open a listener or load it.
+async function processInstances(logger: Logger): Promise<ProcessInstances> {
+  const { startProcessInstances } = await import("./process-instances.js");
+  return startProcessInstances(logger);
+}
+
+function parseSchema(text: string | undefined): unknown {
+  if (text === undefined || text === "") return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,19 @@
+// @polyproc/sdk: write polyproc plugins in Node.js and TypeScript. This file is the
+// package's only entry point.
+//
+//   const plugin = definePlugin({ name: "math", version: "1.0.0" });
+//   plugin.fn("add", ({ a, b }: { a: number; b: number }) => a + b);
+//   await plugin.serve();
+
+export { definePlugin, Plugin } from "./plugin.js";
+export type { ArgsOf, FnOptions, Handler, PluginOptions } from "./plugin.js";
+export type { CallContext } from "./call-context.js";
+export type { LogFields, Logger, LogLevel } from "./logger.js";
+export type { JsonSchemaObject, SchemaOption } from "./schema-json.js";
+export type { InferInput, InferOutput, StandardIssue, StandardSchemaV1 } from "./standard-schema.js";
+export { SDK_VERSION } from "./version.js";
+
+// The error type of the protocol: throw a PluginError from a handler to choose the code the
+// caller sees (§8).
+export { PluginError, isErrorCode } from "@polyproc/protocol";
+export type { CallId, ErrorCode, ErrorInfo, PlainValue } from "@polyproc/protocol";

@@ -1,0 +1,53 @@
+// Running a non-streaming call: validate, run the handler, answer with its Result
+// (PROTOCOL.md §5.3, §5.8 check 8, §6, §7, §8.1).
+
+import type { CallEvent, PlainValue } from "@polyproc/protocol";
+import { HandlerContext } from "./call-context.js";
+import { failureInfo, finish, track, type CallHost } from "./call-host.js";
+import { isPromiseLike } from "./is-promise-like.js";
+import type { RegisteredFunction } from "./plugin.js";
+
+/**
+ * runUnary runs one call. A handler that returns synchronously is answered at once, with no
+ * promise and no bookkeeping; one that returns a promise is tracked until it settles, so that
+ * Cancel and the deadline reach it. After its deadline the call is answered DEADLINE_EXCEEDED
+ * at once (§6.2); after a Cancel it is answered when the handler settles: its value, or
+ * CANCELLED if it failed (§7.3).
+ */
+export function runUnary(host: CallHost, fn: RegisteredFunction, event: CallEvent): void {
+  const ctx = new HandlerContext(host.context, event.id, event.function, event.deadline, event.metadata);
+  let outcome: unknown;
+  try {
+    const args = fn.validate === undefined ? event.args : fn.validate(event.args);
+    outcome = isPromiseLike(args) ? args.then((valid) => fn.handler(valid as never, ctx)) : fn.handler(args as never, ctx);
+  } catch (error) {
+    host.peer.fail(event.id, failureInfo(host, ctx, error));
+    host.flush();
+    return;
+  }
+  if (!isPromiseLike(outcome)) {
+    host.peer.result(event.id, resultValue(outcome));
+    host.flush();
+    return;
+  }
+  const call = track(host, ctx);
+  outcome.then(
+    (value) => {
+      if (call.answered) return;
+      finish(host, call);
+      host.peer.result(call.id, resultValue(value));
+      host.flush();
+    },
+    (error: unknown) => {
+      if (call.answered) return;
+      finish(host, call);
+      host.peer.fail(call.id, failureInfo(host, ctx, error));
+      host.flush();
+    },
+  );
+}
+
+/** resultValue maps a handler's return value to the Result's: undefined (a void handler) is null. */
+function resultValue(value: unknown): PlainValue {
+  return (value === undefined ? null : value) as PlainValue;
+}

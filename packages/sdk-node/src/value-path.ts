@@ -1,0 +1,22 @@
+// Paths to a member of a value, written as PROTOCOL.md §9.8.3 says: `args.items[3].price`,
+// `args["not an identifier"]`.
+
+const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** PathSegment is one step into a value: a list index or a map key. */
+export type PathSegment = PropertyKey | { readonly key: PropertyKey };
+
+/** memberPath appends one step to a path (§9.8.3). */
+export function memberPath(parent: string, segment: PathSegment): string {
+  const key = typeof segment === "object" && segment !== null ? segment.key : segment;
+  if (typeof key === "number") return `${parent}[${key}]`;
+  if (typeof key === "symbol") return `${parent}[${key.toString()}]`;
+  return identifier.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+}
+
+/** formatPath writes a whole path from a root (`args`) and its steps. */
+export function formatPath(root: string, segments: readonly PathSegment[] | undefined): string {
+  let path = root;
+  if (segments !== undefined) for (const segment of segments) path = memberPath(path, segment);
+  return path;
+}
