@@ -1,20 +1,8 @@
 // Answers and refusals of received calls through the Peer (PROTOCOL.md §5.6-§5.8), driven with bytes.
 import { describe, expect, it } from "vitest";
 import { Code } from "./gen/polyproc/v1/error_pb.js";
-import type { Frame } from "./gen/polyproc/v1/frame_pb.js";
 import { Peer } from "./peer.js";
-import { NOW, feed, helloInit, kinds, openPair, pump, sent, welcomeInit, wire } from "./peer-fixtures.js";
-
-function resultOf(frame: Frame | undefined) {
-  if (frame?.kind.case !== "result") throw new Error(`expected a Result, got ${frame?.kind.case}`);
-  return frame.kind.value;
-}
-
-function errorOf(frame: Frame | undefined) {
-  const outcome = resultOf(frame).outcome;
-  if (outcome.case !== "error") throw new Error("expected an error outcome");
-  return outcome.value;
-}
+import { NOW, feed, helloInit, kinds, openPair, pump, sent, welcomeInit, wire, resultOf, errorOf } from "./peer-fixtures.js";
 
 describe("Peer calls, refusals the peer answers itself (§5.6, §5.7, §5.8)", () => {
   it("plugin: a call beyond its max_concurrency is answered RESOURCE_EXHAUSTED, retryable; the connection stays", () => {

@@ -1,25 +1,8 @@
 // Calls through the Peer (PROTOCOL.md §5, §6, §7, §8.3), in both directions, driven with bytes.
 import { describe, expect, it } from "vitest";
 import { Code } from "./gen/polyproc/v1/error_pb.js";
-import { NOW, closeOf, feed, openPair, pump, sent, wire } from "./peer-fixtures.js";
-import type { Frame } from "./gen/polyproc/v1/frame_pb.js";
+import { NOW, closeOf, feed, openPair, pump, sent, wire, errorOf, callOf } from "./peer-fixtures.js";
 import { PluginError } from "./plugin-error.js";
-
-function callOf(frame: Frame | undefined) {
-  if (frame?.kind.case !== "call") throw new Error(`expected a Call, got ${frame?.kind.case}`);
-  return frame.kind.value;
-}
-
-function resultOf(frame: Frame | undefined) {
-  if (frame?.kind.case !== "result") throw new Error(`expected a Result, got ${frame?.kind.case}`);
-  return frame.kind.value;
-}
-
-function errorOf(frame: Frame | undefined) {
-  const outcome = resultOf(frame).outcome;
-  if (outcome.case !== "error") throw new Error("expected an error outcome");
-  return outcome.value;
-}
 
 describe("Peer calls, happy paths", () => {
   it("host -> plugin: call event with args, metadata and deadline; result back with the same id", () => {

@@ -1,14 +1,8 @@
 // Liveness, pub/sub, shutdown, goodbye and connection end through the Peer (PROTOCOL.md §11-§14).
 import { describe, expect, it } from "vitest";
 import { Code } from "./gen/polyproc/v1/error_pb.js";
-import type { Frame } from "./gen/polyproc/v1/frame_pb.js";
 import { Peer } from "./peer.js";
-import { NOW, bytes, closeOf, feed, helloInit, kinds, openPair, pump, sent, wire } from "./peer-fixtures.js";
-
-function errorOf(frame: Frame | undefined) {
-  if (frame?.kind.case !== "result" || frame.kind.value.outcome.case !== "error") throw new Error(`expected an error Result, got ${frame?.kind.case}`);
-  return frame.kind.value.outcome.value;
-}
+import { NOW, bytes, closeOf, feed, helloInit, kinds, openPair, pump, sent, wire, errorOf } from "./peer-fixtures.js";
 
 describe("Peer liveness (§11)", () => {
   it("ping -> pong with the round trip; unansweredPings counts pings since the last answer", () => {

@@ -142,3 +142,23 @@ export function closeOf(events: PeerEvent[]): { kind: string | undefined; reason
   const close = events.find((e) => e.type === "close");
   return close === undefined ? undefined : { kind: close.error?.kind, reason: close.reason, clean: close.clean };
 }
+
+/** callOf returns the Call a frame holds, failing the test for any other frame. */
+export function callOf(frame: Frame | undefined) {
+  if (frame?.kind.case !== "call") throw new Error(`expected a Call, got ${frame?.kind.case}`);
+  return frame.kind.value;
+}
+
+
+/** resultOf returns the Result a frame holds, failing the test for any other frame. */
+export function resultOf(frame: Frame | undefined) {
+  if (frame?.kind.case !== "result") throw new Error(`expected a Result, got ${frame?.kind.case}`);
+  return frame.kind.value;
+}
+
+
+/** errorOf returns the Error of the Result a frame holds, failing the test for any other frame. */
+export function errorOf(frame: Frame | undefined) {
+  if (frame?.kind.case !== "result" || frame.kind.value.outcome.case !== "error") throw new Error(`expected an error Result, got ${frame?.kind.case}`);
+  return frame.kind.value.outcome.value;
+}
