@@ -1,3 +1,5 @@
+import { type DeadlineEntry, DeadlineQueue } from "./deadline-queue.js";
+
 /** Why a queued call left the queue without being run. */
 export type QueueExpiry = "timeout" | "deadline" | "aborted";
 
@@ -24,11 +26,17 @@ export interface CallQueueOptions {
   now?: () => number;
 }
 
-interface Waiting<E> {
-  entry: E;
-  since: number;
-  timer: ReturnType<typeof setTimeout>;
-  onAbort?: () => void;
+/** Waiting is one entry in the queue, watched until it leaves by timeout or deadline (`why`). */
+class Waiting<E> implements DeadlineEntry {
+  deadlineIndex = -1;
+  onAbort: (() => void) | undefined = undefined;
+
+  constructor(
+    readonly entry: E,
+    readonly since: number,
+    readonly deadline: number,
+    readonly why: QueueExpiry,
+  ) {}
 }
 
 /**
@@ -39,9 +47,13 @@ interface Waiting<E> {
 export class CallQueue<E extends QueueEntry> {
   private readonly waiting: Waiting<E>[] = [];
   private readonly now: () => number;
+  // One timer for every waiting call's timeout or deadline.
+  private readonly timeouts: DeadlineQueue<Waiting<E>>;
 
   constructor(private readonly options: CallQueueOptions) {
-    this.now = options.now ?? (() => performance.now());
+    const now = options.now ?? (() => performance.now());
+    this.now = now;
+    this.timeouts = new DeadlineQueue<Waiting<E>>({ expire: (waiting) => this.expire(waiting, waiting.why), now });
   }
 
   /** length is the number of calls waiting. */
@@ -67,8 +79,8 @@ export class CallQueue<E extends QueueEntry> {
     }
     const untilDeadline = entry.deadline === undefined ? Infinity : entry.deadline - since;
     const why: QueueExpiry = untilDeadline < this.options.timeoutMs ? "deadline" : "timeout";
-    const delay = Math.max(0, Math.min(untilDeadline, this.options.timeoutMs));
-    const waiting: Waiting<E> = { entry, since, timer: setTimeout(() => this.expire(waiting, why), delay) };
+    const waiting = new Waiting(entry, since, since + Math.max(0, Math.min(untilDeadline, this.options.timeoutMs)), why);
+    this.timeouts.add(waiting);
     if (entry.signal !== undefined) {
       waiting.onAbort = () => this.expire(waiting, "aborted");
       entry.signal.addEventListener("abort", waiting.onAbort, { once: true });
@@ -107,7 +119,7 @@ export class CallQueue<E extends QueueEntry> {
   }
 
   private release(waiting: Waiting<E>): void {
-    clearTimeout(waiting.timer);
+    this.timeouts.remove(waiting);
     if (waiting.onAbort !== undefined) waiting.entry.signal?.removeEventListener("abort", waiting.onAbort);
   }
 }

@@ -1,4 +1,5 @@
 import { type CallId, type CallInit, type ErrorEvent, type PlainValue, PluginError, type ResultEvent } from "@polyproc/protocol";
+import { type DeadlineEntry, DeadlineQueue } from "./deadline-queue.js";
 import type { InstanceCallOptions } from "./instance-types.js";
 
 /** CallChannel is what a CallTable sends through: the instance's Peer and its connection. */
@@ -11,17 +12,20 @@ export interface CallChannel {
   now(): number;
 }
 
-interface PendingCall {
-  fn: string;
-  resolve: (value: PlainValue) => void;
-  reject: (error: unknown) => void;
-  timer?: NodeJS.Timeout;
-  signal?: AbortSignal;
-  onAbort?: () => void;
-}
+/** PendingCall is one call waiting for its answer. */
+class PendingCall implements DeadlineEntry {
+  deadlineIndex = -1;
+  signal: AbortSignal | undefined = undefined;
+  onAbort: (() => void) | undefined = undefined;
 
-/** The longest delay setTimeout takes; longer deadlines re-arm. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+  constructor(
+    readonly id: CallId,
+    readonly fn: string,
+    readonly deadline: number,
+    readonly resolve: (value: PlainValue) => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
+}
 
 /**
  * CallTable holds the calls the host has made on one connection until each settles, exactly
@@ -31,8 +35,12 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export class CallTable {
   private readonly calls = new Map<CallId, PendingCall>();
+  // §6.3: one timer for every deadline of the connection.
+  private readonly deadlines: DeadlineQueue<PendingCall>;
 
-  constructor(private readonly channel: CallChannel) {}
+  constructor(private readonly channel: CallChannel) {
+    this.deadlines = new DeadlineQueue<PendingCall>({ expire: (call) => this.expire(call.id), now: () => channel.now() });
+  }
 
   /** pending is the number of calls not yet settled (cancelled ones not included). */
   get pending(): number {
@@ -50,14 +58,10 @@ export class CallTable {
       return Promise.reject(error);
     }
     return new Promise((resolve, reject) => {
-      const call: PendingCall = { fn, resolve, reject };
+      const call = new PendingCall(id, fn, deadline ?? Infinity, resolve, reject);
       this.calls.set(id, call);
-      if (deadline !== undefined) this.arm(id, call, deadline);
-      if (signal !== undefined) {
-        call.signal = signal;
-        call.onAbort = () => this.abort(id, signal);
-        signal.addEventListener("abort", call.onAbort, { once: true });
-      }
+      if (deadline !== undefined) this.deadlines.add(call);
+      if (signal !== undefined) this.watch(call, signal);
     });
   }
 
@@ -74,9 +78,10 @@ export class CallTable {
     for (const id of [...this.calls.keys()]) this.take(id)?.reject(error);
   }
 
-  private arm(id: CallId, call: PendingCall, deadline: number): void {
-    const left = deadline - this.channel.now();
-    call.timer = setTimeout(() => (this.channel.now() >= deadline ? this.expire(id) : this.arm(id, call, deadline)), Math.min(Math.max(left, 0), MAX_TIMER_MS));
+  private watch(call: PendingCall, signal: AbortSignal): void {
+    call.signal = signal;
+    call.onAbort = () => this.abort(call.id, signal);
+    signal.addEventListener("abort", call.onAbort, { once: true });
   }
 
   // §6.3: fail at once, locally, and tell the plugin.
@@ -99,7 +104,7 @@ export class CallTable {
     const call = this.calls.get(id);
     if (call === undefined) return undefined;
     this.calls.delete(id);
-    clearTimeout(call.timer);
+    this.deadlines.remove(call);
     if (call.onAbort !== undefined) call.signal?.removeEventListener("abort", call.onAbort);
     return call;
   }

@@ -38,7 +38,7 @@ export class FakeInstance implements PluginInstance {
   pid: number | undefined;
   stopGrace: number | undefined;
   private current: InstanceState = "starting";
-  private readonly listeners: { [E in keyof InstanceEvents]: InstanceEvents[E][] } = { state: [], exit: [] };
+  private readonly listeners: { [E in keyof InstanceEvents]: InstanceEvents[E][] } = { state: [], exit: [], capacity: [] };
   private settleReady!: { resolve: () => void; reject: (error: PluginError) => void };
   private exitInfo: ExitInfo | undefined;
   private stopping: Promise<ExitInfo> | undefined;
@@ -70,7 +70,9 @@ export class FakeInstance implements PluginInstance {
    * deadline: until then they count in inFlight, as on a real connection (§7.4).
    */
   answerCancelled(): void {
+    const answered = this.lingering.length;
     this.lingering.length = 0;
+    for (let n = 0; n < answered; n++) for (const listener of this.listeners.capacity) listener();
   }
 
   call(fn: string, args: PlainValue, options: InstanceCallOptions = {}): Promise<PlainValue> {

@@ -12,6 +12,8 @@ export interface ConnectionHooks {
   goodbye(reason: string): void;
   /** The connection closed (§14). */
   closed(event: CloseEvent): void;
+  /** An answer arrived, so one call less counts in inFlight (see InstanceEvents.capacity). */
+  capacity(): void;
 }
 
 /** ConnectionSettings are the parts of the instance's options its connection uses. */
@@ -74,6 +76,7 @@ export class InstanceConnection {
       case "result":
       case "error":
         this.calls.answer(event);
+        this.hooks.capacity();
         return;
       case "pong":
         this.rtt = event.rttMs;

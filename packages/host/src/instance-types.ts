@@ -32,6 +32,12 @@ export interface InstanceCallOptions {
 export interface InstanceEvents {
   state: (state: InstanceState, previous: InstanceState) => void;
   exit: (info: ExitInfo) => void;
+  /**
+   * capacity: a call stopped counting in inFlight because its answer arrived, the late answer
+   * of a call given up (cancelled, past its deadline; §7.4) included. Emitted after the call
+   * settled, so that a pool can run a waiting call in its place.
+   */
+  capacity: () => void;
 }
 
 /**

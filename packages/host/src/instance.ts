@@ -173,6 +173,7 @@ export class ProcessInstance implements PluginInstance {
       hung: () => this.giveUp("heartbeat missed"),
       goodbye: (reason) => this.onGoodbye(reason),
       closed: (event) => this.onClose(event),
+      capacity: () => this.emit("capacity"),
     });
     this.log.info("plugin instance ready", { pid: this.child.pid, protocol: terms.protocol, functions: this.declared.length });
     this.setState("ready");

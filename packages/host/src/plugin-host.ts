@@ -80,9 +80,7 @@ export class PluginHost {
     if (this.closing !== undefined) return Promise.reject(closedError(plugin, fn));
     const invalid = checkCallOptions(options);
     if (invalid !== undefined) return Promise.reject(invalid);
-    const timeoutMs = options.timeoutMs ?? pool.config.callTimeoutMs;
-    const deadline = timeoutMs === Infinity ? undefined : performance.now() + timeoutMs;
-    return pool.call(fn, args, { ...options, deadline });
+    return pool.call(fn, args, options);
   }
 
   /** functions lists every function of every plugin, with its schemas parsed from the Hello's JSON text. */

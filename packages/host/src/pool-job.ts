@@ -1,5 +1,6 @@
 import type { PlainValue } from "@polyproc/protocol";
 import type { QueueEntry, QueueExpiry } from "./call-queue.js";
+import type { InstanceSlot } from "./instance-slot.js";
 import type { PluginInstance } from "./instance-types.js";
 
 /** PoolJobInit is one call as the pool runs it. */
@@ -16,9 +17,16 @@ export interface PoolJobInit {
   idempotent: boolean;
 }
 
+/** JobOwner is the pool side of a PoolJob: told when the job leaves the queue unrun, and when it settles. */
+export interface JobOwner {
+  expired(job: PoolJob, why: QueueExpiry, waitedMs: number): void;
+  /** `now` is the pool clock's reading when the outcome arrived, if the caller has one. */
+  settled(job: PoolJob, error: unknown, now: number | undefined): void;
+}
+
 /**
  * PoolJob is one application call inside a pool, across its attempts (at most two: the
- * retry of §14.1.3). It settles exactly once.
+ * retry of §14.1.3). It settles exactly once, settling the promise PluginPool.call returned.
  */
 export class PoolJob implements QueueEntry {
   attempt = 1;
@@ -26,13 +34,17 @@ export class PoolJob implements QueueEntry {
   avoid: PluginInstance | undefined;
   /** The failure of the first attempt, when this is a retry. */
   firstError: unknown;
+  /** The slot of the running attempt and when it was sent (pool clock). */
+  slot: InstanceSlot | undefined;
+  sentAt = 0;
   private settled = false;
 
   constructor(
     readonly init: PoolJobInit,
     readonly startedAt: number,
-    private readonly onExpire: (job: PoolJob, why: QueueExpiry, waitedMs: number) => void,
-    private readonly onSettle: (job: PoolJob, value: PlainValue | undefined, error: unknown) => void,
+    private readonly owner: JobOwner,
+    private readonly resolve: (value: PlainValue) => void,
+    private readonly reject: (error: unknown) => void,
   ) {}
 
   get deadline(): number | undefined {
@@ -49,20 +61,22 @@ export class PoolJob implements QueueEntry {
   }
 
   expire(why: QueueExpiry, waitedMs: number): void {
-    this.onExpire(this, why, waitedMs);
+    this.owner.expired(this, why, waitedMs);
   }
 
-  /** succeed settles the job with a value (ignored once settled). */
-  succeed(value: PlainValue): void {
+  /** succeed settles the job with a value (ignored once settled); `now` saves a clock reading. */
+  succeed(value: PlainValue, now?: number): void {
     if (this.settled) return;
     this.settled = true;
-    this.onSettle(this, value, undefined);
+    this.owner.settled(this, undefined, now);
+    this.resolve(value);
   }
 
-  /** fail settles the job with an error (ignored once settled). */
-  fail(error: unknown): void {
+  /** fail settles the job with an error (ignored once settled); `now` saves a clock reading. */
+  fail(error: unknown, now?: number): void {
     if (this.settled) return;
     this.settled = true;
-    this.onSettle(this, undefined, error);
+    this.owner.settled(this, error, now);
+    this.reject(error);
   }
 }

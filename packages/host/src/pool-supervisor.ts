@@ -20,7 +20,7 @@ export interface SupervisorDeps {
 
 /** SupervisorHooks tell the dispatching side of the pool what changed. */
 export interface SupervisorHooks {
-  /** An instance became ready: queued calls may run now. */
+  /** An instance became ready, or one of its calls stopped counting: queued calls may run now. */
   capacity(): void;
   /** The plugin left the running states (failed, stopped, closed): queued calls must fail. */
   halted(): void;
@@ -143,6 +143,9 @@ export class PoolSupervisor {
       if (state !== "ready") return;
       tracked.readyAt = this.now();
       this.functions = instance.functions;
+      if (slot.current === tracked) this.hooks.capacity();
+    });
+    instance.on("capacity", () => {
       if (slot.current === tracked) this.hooks.capacity();
     });
     instance.on("exit", (exit) => this.onExit(slot, tracked, exit));

@@ -1,28 +1,14 @@
 import { PluginError, type FunctionInfo, type PlainValue } from "@polyproc/protocol";
+import type { CallOptions } from "./call-options.js";
 import { CallQueue, type QueueExpiry } from "./call-queue.js";
 import type { PluginInstance } from "./instance-types.js";
-import type { InstanceSlot } from "./instance-slot.js";
+import type { InstanceSlot, TrackedInstance } from "./instance-slot.js";
 import type { ResolvedPluginConfig } from "./plugin-options.js";
 import { busyError, callableError, notReadyError } from "./pool-checks.js";
 import { cancelledError, closedError, deadlineError, failedError, stoppedError } from "./pool-errors.js";
-import { PoolJob, type PoolJobInit } from "./pool-job.js";
+import { type JobOwner, PoolJob, type PoolJobInit } from "./pool-job.js";
 import { PoolSupervisor, type SupervisorDeps } from "./pool-supervisor.js";
 import { CallRecorder, type PluginStats, type PluginState } from "./stats.js";
-
-/** How soon a pool looks again for room taken by calls it gave up but that are still open (§7.4). */
-const LINGER_CHECK_MS = 5;
-
-/** PoolCallOptions are the options of one call through a pool. */
-export interface PoolCallOptions {
-  /** Absolute deadline on performance.now()'s clock; absent: none. */
-  deadline?: number;
-  signal?: AbortSignal;
-  metadata?: Record<string, string>;
-  /** Calls with the same key run on the same instance slot. */
-  affinityKey?: string;
-  /** Retry once on another instance if the instance ends under the call (§14.1.3). */
-  idempotent?: boolean;
-}
 
 /**
  * PluginPool runs the calls of one plugin on its instances: each call goes to the ready
@@ -37,8 +23,11 @@ export class PluginPool {
   private readonly queue: CallQueue<PoolJob>;
   private readonly recorder = new CallRecorder();
   private readonly now: () => number;
+  private readonly owner: JobOwner;
   private rotor = 0;
-  private lingerTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The functions `byName` indexes, to rebuild it when a newer Hello changes them. */
+  private indexed: readonly FunctionInfo[] | undefined;
+  private byName = new Map<string, FunctionInfo>();
 
   constructor(
     readonly config: ResolvedPluginConfig,
@@ -50,6 +39,10 @@ export class PluginPool {
       capacity: () => this.pump(),
       halted: () => this.failQueued(),
     });
+    this.owner = {
+      expired: (job, why, waitedMs) => this.expired(job, why, waitedMs),
+      settled: (job, error, now) => this.recorder.record((now ?? this.now()) - job.startedAt, error),
+    };
   }
 
   get name(): string {
@@ -85,29 +78,27 @@ export class PluginPool {
     return this.supervisor.halt("closed", graceMs);
   }
 
-  /** call runs one function on an instance (see the class comment). It always settles. */
-  call(fn: string, args: PlainValue, options: PoolCallOptions = {}): Promise<PlainValue> {
+  /**
+   * call runs one function on an instance (see the class comment). It always settles. Its
+   * deadline is options.timeoutMs (default: the plugin's callTimeoutMs) from now.
+   */
+  call(fn: string, args: PlainValue, options: CallOptions = {}): Promise<PlainValue> {
+    const started = this.now();
+    const timeoutMs = options.timeoutMs ?? this.config.callTimeoutMs;
+    const init: PoolJobInit = {
+      fn,
+      args,
+      deadline: timeoutMs === Infinity ? undefined : started + timeoutMs,
+      signal: options.signal,
+      metadata: options.metadata,
+      slot: options.affinityKey === undefined ? undefined : affinitySlot(options.affinityKey, this.supervisor.slots.length),
+      idempotent: options.idempotent === true || this.info(fn)?.idempotent === true,
+    };
     return new Promise<PlainValue>((resolve, reject) => {
-      const started = this.now();
-      const settle = (job: PoolJob, value: PlainValue | undefined, error: unknown) => {
-        this.recorder.record(this.now() - job.startedAt, error);
-        if (error === undefined) resolve(value as PlainValue);
-        else reject(error);
-      };
+      const job = new PoolJob(init, started, this.owner, resolve, reject);
       const refusal = this.refusal(fn);
-      const info = this.functions?.find((candidate) => candidate.name === fn);
-      const init: PoolJobInit = {
-        fn,
-        args,
-        deadline: options.deadline,
-        signal: options.signal,
-        metadata: options.metadata,
-        slot: options.affinityKey === undefined ? undefined : affinitySlot(options.affinityKey, this.supervisor.slots.length),
-        idempotent: options.idempotent === true || info?.idempotent === true,
-      };
-      const job = new PoolJob(init, started, (expired, why, waited) => this.expired(expired, why, waited), settle);
-      if (refusal !== undefined) job.fail(refusal);
-      else this.submit(job);
+      if (refusal !== undefined) job.fail(refusal, started);
+      else this.submit(job, started);
     });
   }
 
@@ -135,19 +126,31 @@ export class PluginPool {
         return stoppedError(this.name);
       case "closed":
         return closedError(this.name, fn);
-      default:
-        return callableError(this.name, fn, this.functions);
+      default: {
+        const info = this.info(fn);
+        return info !== undefined && info.streaming !== true ? undefined : callableError(this.name, fn, this.functions);
+      }
     }
   }
 
-  private submit(job: PoolJob): void {
+  /** info is the function's description from the latest Hello, if the plugin has it. */
+  private info(fn: string): FunctionInfo | undefined {
+    const functions = this.functions;
+    if (functions !== this.indexed) {
+      this.indexed = functions;
+      this.byName = new Map(functions?.map((info) => [info.name, info]));
+    }
+    return this.byName.get(fn);
+  }
+
+  /** submit runs a job, or queues it when no instance can take it; `now` is the pool clock. */
+  private submit(job: PoolJob, now: number): void {
     const { fn, signal, deadline } = job.init;
-    if (signal?.aborted === true) return job.fail(cancelledError(this.name, fn, signal, "before it was sent"));
-    if (deadline !== undefined && deadline <= this.now()) return job.fail(deadlineError(this.name, fn, "before it was sent"));
+    if (signal?.aborted === true) return job.fail(cancelledError(this.name, fn, signal, "before it was sent"), now);
+    if (deadline !== undefined && deadline <= now) return job.fail(deadlineError(this.name, fn, "before it was sent"), now);
     const slot = this.pick(job);
-    if (slot !== undefined) return this.run(job, slot);
-    if (!this.queue.push(job)) return job.fail(this.anyReady(job) ? busyError(this, job, "full") : notReadyError(this, job));
-    this.watchLingering();
+    if (slot !== undefined) return this.run(job, slot, now);
+    if (!this.queue.push(job)) job.fail(this.anyReady(job) ? busyError(this, job, "full") : notReadyError(this, job), now);
   }
 
   private pick(job: PoolJob): InstanceSlot | undefined {
@@ -166,36 +169,36 @@ export class PluginPool {
     return best;
   }
 
-  private run(job: PoolJob, slot: InstanceSlot): void {
+  private run(job: PoolJob, slot: InstanceSlot, now: number): void {
     const tracked = slot.current;
     if (tracked === undefined) return;
-    const { fn, args, deadline, metadata, signal } = job.init;
     tracked.dispatched += 1;
-    const started = this.now();
+    job.slot = slot;
+    job.sentAt = now;
     let attempt: Promise<PlainValue>;
     try {
-      attempt = tracked.instance.call(fn, args, { deadline, metadata, signal });
+      attempt = tracked.instance.call(job.init.fn, job.init.args, job.init);
     } catch (error) {
       attempt = Promise.reject(error);
     }
     attempt.then(
-      (value) => {
-        tracked.dispatched -= 1;
-        slot.recorder.record(this.now() - started);
-        job.succeed(value);
-        this.pump();
-      },
-      (error: unknown) => {
-        tracked.dispatched -= 1;
-        slot.recorder.record(this.now() - started, error);
-        this.attemptFailed(job, tracked.instance, error);
-        this.pump();
-      },
+      (value) => this.attemptDone(job, tracked, value, undefined),
+      (error: unknown) => this.attemptDone(job, tracked, undefined, error),
     );
   }
 
+  /** attemptDone takes the outcome of one attempt: it settles the job or retries it, then runs waiting calls. */
+  private attemptDone(job: PoolJob, tracked: TrackedInstance, value: PlainValue | undefined, error: unknown): void {
+    const now = this.now();
+    tracked.dispatched -= 1;
+    (job.slot as InstanceSlot).recorder.record(now - job.sentAt, error);
+    if (error === undefined) job.succeed(value as PlainValue, now);
+    else this.attemptFailed(job, tracked.instance, error, now);
+    if (this.queue.length > 0) this.pump();
+  }
+
   /** attemptFailed retries once a call whose instance ended under it, when that is safe (§14.1.3). */
-  private attemptFailed(job: PoolJob, instance: PluginInstance, error: unknown): void {
+  private attemptFailed(job: PoolJob, instance: PluginInstance, error: unknown, now: number): void {
     const retry =
       job.attempt === 1 &&
       job.init.idempotent &&
@@ -203,37 +206,28 @@ export class PluginPool {
       !error.remote &&
       this.supervisor.isAlive &&
       job.init.signal?.aborted !== true;
-    if (!retry) return job.fail(error);
+    if (!retry) return job.fail(error, now);
     job.attempt = 2;
     job.avoid = instance;
     job.firstError = error;
-    this.submit(job);
+    this.submit(job, now);
   }
 
+  /**
+   * pump runs waiting calls while instances can take them. It runs when capacity frees up:
+   * an attempt settled, an instance became ready, or the late answer of a call given up
+   * arrived (§7.4; the supervisor forwards the instance's "capacity" event).
+   */
   private pump(): void {
+    if (this.queue.length === 0) return;
+    const now = this.now();
     while (this.queue.length > 0) {
       const job = this.queue.take((candidate) => this.pick(candidate) !== undefined);
       if (job === undefined) break;
       const slot = this.pick(job);
-      if (slot === undefined) return job.fail(new PluginError("INTERNAL", "the pool lost the instance it picked"));
-      this.run(job, slot);
+      if (slot === undefined) return job.fail(new PluginError("INTERNAL", "the pool lost the instance it picked"), now);
+      this.run(job, slot, now);
     }
-    this.watchLingering();
-  }
-
-  /**
-   * watchLingering looks again shortly while calls wait and an instance still counts calls
-   * this pool has given up (cancelled, deadline passed): they stay open until their answer
-   * arrives (§7.4), and no instance event tells when that happens.
-   */
-  private watchLingering(): void {
-    if (this.lingerTimer !== undefined || this.queue.length === 0) return;
-    const lingering = this.supervisor.slots.some((slot) => slot.current !== undefined && slot.current.instance.inFlight > slot.current.dispatched);
-    if (!lingering) return;
-    this.lingerTimer = setTimeout(() => {
-      this.lingerTimer = undefined;
-      this.pump();
-    }, LINGER_CHECK_MS);
   }
 
   private expired(job: PoolJob, why: QueueExpiry, waitedMs: number): void {

@@ -120,6 +120,26 @@ describe("PeerConnection", () => {
     );
   });
 
+  it("writes the answers to one read, promise continuations included, in one write before the turn ends", async () => {
+    const pair = await connectPair();
+    await pair.pluginEvents.waitFor("welcome");
+    const write = vi.spyOn(pair.pluginSocket, "write");
+    let writesAtImmediate: number | undefined;
+    pair.pluginEvents.handler = (event) => {
+      if (event.type !== "call") return;
+      if (event.id === 1) setImmediate(() => (writesAtImmediate = write.mock.calls.length));
+      const answer = () => pair.plugin.peer.result(event.id, event.args);
+      if (Number(event.id) % 2 === 0) answer();
+      else void Promise.resolve().then(() => Promise.resolve()).then(answer);
+      pair.plugin.flushSoon();
+    };
+    for (let i = 0; i < 10; i++) pair.host.peer.call({ function: "add", args: i }, performance.now());
+    pair.host.flushSoon();
+    await pair.hostEvents.waitFor("result", 10);
+    expect(write).toHaveBeenCalledTimes(1);
+    expect(writesAtImmediate).toBe(1);
+  });
+
   it("answers a Ping without the application's help", async () => {
     const pair = await connectPair();
     await pair.pluginEvents.waitFor("welcome");

@@ -12,9 +12,12 @@ export interface PeerConnectionOptions {
 /**
  * PeerConnection runs a Peer over a Node socket (PROTOCOL.md §3.3): bytes read go through
  * peer.receive and each event to `onEvent`, in order; frames the peer queues are written
- * once per event-loop turn (setImmediate), all in one write. When the peer's state becomes
- * closed, what is left is written and the socket ended. When the socket ends or fails, the
- * peer's close event is delivered, once.
+ * in one write per batch: the frames queued while a chunk read is handled, its promise
+ * continuations included, go out as soon as those have run (process.nextTick queued from a
+ * microtask, which runs once the microtask queue is empty); frames queued elsewhere go out
+ * at the end of the event-loop turn (setImmediate). When the peer's state becomes closed,
+ * what is left is written and the socket ended. When the socket ends or fails, the peer's
+ * close event is delivered, once.
  *
  * After any command on the peer outside an event handler (call, result, cancel, ...), call
  * flushSoon() so that its frames go out; inside handlers this happens by itself. `onEvent`
@@ -29,9 +32,16 @@ export class PeerConnection {
   private readonly now: () => number;
   private immediate: ReturnType<typeof setImmediate> | undefined;
   private ending = false;
+  /** Set while a chunk read and its continuations are handled: their frames go out together at the end. */
+  private inBatch = false;
   private readonly flushBound = (): void => {
     this.immediate = undefined;
     this.flushNow();
+  };
+  private readonly endBatchSoon = (): void => process.nextTick(this.endBatch);
+  private readonly endBatch = (): void => {
+    this.inBatch = false;
+    if (this.peer.hasOutput || this.immediate !== undefined) this.flushNow();
   };
 
   constructor(socket: Socket, peer: Peer, onEvent: (event: PeerEvent) => void, options: PeerConnectionOptions = {}) {
@@ -46,9 +56,9 @@ export class PeerConnection {
     socket.on("close", () => this.end(undefined));
   }
 
-  /** flushSoon schedules one write of the peer's output at the end of this turn, coalescing. */
+  /** flushSoon schedules one write of the peer's output at the end of this batch or turn, coalescing. */
   flushSoon(): void {
-    if (this.immediate === undefined && !this.ending) this.immediate = setImmediate(this.flushBound);
+    if (this.immediate === undefined && !this.inBatch && !this.ending) this.immediate = setImmediate(this.flushBound);
   }
 
   /** flushNow writes the peer's output now; if the peer is closed, it then ends the socket. */
@@ -66,7 +76,10 @@ export class PeerConnection {
     const events = this.peer.receive(chunk, this.now());
     for (const event of events) this.onEvent(event);
     if (this.peer.state === "closed") this.flushNow();
-    else if (this.peer.hasOutput) this.flushSoon();
+    else if (!this.inBatch) {
+      this.inBatch = true;
+      queueMicrotask(this.endBatchSoon);
+    }
   }
 
   private end(reason: string | undefined): void {
