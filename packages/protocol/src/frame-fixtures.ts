@@ -57,7 +57,9 @@ export const valueArb: fc.Arbitrary<Value> = fc.letrec<{ value: Value; entry: Ma
     bytesArb.map((b) => value({ case: "bytesValue", value: b })),
     fc.array(tie("value"), { maxLength: 4 }).map((items) => value({ case: "listValue", value: { $typeName: "polyproc.v1.ListValue", items } })),
     fc
-      .uniqueArray(tie("entry"), { maxLength: 4, selector: (e) => e.key })
+      // Unique as sent: a lone surrogate goes on the wire as U+FFFD (§9.5), so "\ud800" and
+      // "\ud801" would be the same key there.
+      .uniqueArray(tie("entry"), { maxLength: 4, selector: (e) => e.key.toWellFormed() })
       .map((entries) => value({ case: "mapValue", value: { $typeName: "polyproc.v1.MapValue", entries } })),
   ),
   entry: fc.tuple(textArb, fc.option(tie("value"), { freq: 4 })).map(([key, v]): MapEntry =>
