@@ -1,4 +1,5 @@
 import { PluginError, type FunctionInfo, type PlainValue } from "@polyproc/protocol";
+import { afterEach } from "vitest";
 import type { ExitInfo, InstanceCallOptions, InstanceEvents, InstanceState, PluginInstance } from "./instance-types.js";
 import type { HostEventName, HostEvents } from "./host-events.js";
 import type { InstanceFactory, InstanceInit, PluginConfig, PluginHostOptions, ResolvedPluginConfig } from "./plugin-options.js";
@@ -270,4 +271,14 @@ export class FakeFactory {
     if (call === undefined) throw new Error(`no call received with args ${JSON.stringify(args)}`);
     return call;
   }
+}
+
+/** useFakeHosts returns startFakeHost, closing the host it started after each test. */
+export function useFakeHosts(): typeof startFakeHost {
+  let running: FakeHost | undefined;
+  afterEach(async () => {
+    await running?.host.close({ graceMs: 0 });
+    running = undefined;
+  });
+  return async (...args) => (running = await startFakeHost(...args));
 }

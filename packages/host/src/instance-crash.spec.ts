@@ -1,6 +1,5 @@
-import { PluginError } from "@polyproc/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type TestHost, exited, startTestHost } from "./test-support.test-fixture.js";
+import { type TestHost, exited, startTestHost, failureOf } from "./test-support.test-fixture.js";
 
 let host: TestHost;
 
@@ -12,14 +11,6 @@ afterEach(async () => {
   await host.close();
 });
 
-async function failureOf(call: Promise<unknown>): Promise<PluginError> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!PluginError.is(error)) throw new Error(`expected a PluginError, got ${String(error)}`);
-  return error;
-}
 
 describe("ProcessInstance: crashes fail the calls in flight with UNAVAILABLE (§14.1)", () => {
   it("by process.exit: names the exit code and the stderr tail", async () => {

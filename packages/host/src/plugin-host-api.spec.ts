@@ -1,29 +1,12 @@
 import { PluginError } from "@polyproc/protocol";
-import { afterEach, describe, expect, it } from "vitest";
-import { FakeFactory, type FakeHost, startFakeHost } from "./fake-instance.test-fixture.js";
+import { describe, expect, it } from "vitest";
+import { FakeFactory, useFakeHosts } from "./fake-instance.test-fixture.js";
 import type { PluginConfig, PluginHostOptions } from "./plugin-options.js";
 import { PluginHost } from "./plugin-host.js";
+import { failureOf as failure } from "./test-support.test-fixture.js";
 
-let running: FakeHost | undefined;
+const start = useFakeHosts();
 
-async function start(...args: Parameters<typeof startFakeHost>): Promise<FakeHost> {
-  running = await startFakeHost(...args);
-  return running;
-}
-
-afterEach(async () => {
-  await running?.host.close({ graceMs: 0 });
-  running = undefined;
-});
-
-async function failure(promise: Promise<unknown>): Promise<PluginError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!PluginError.is(error)) throw new Error(`expected a PluginError, got ${String(error)}`);
-  return error;
-}
 
 describe("PluginHost.start options", () => {
   const plugin: PluginConfig = { name: "kv", command: ["node", "kv.js"] };

@@ -5,13 +5,12 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { PluginError } from "@polyproc/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { nextEvent } from "./fake-instance.test-fixture.js";
 import type { ExitEvent } from "./host-events.js";
 import type { PluginConfig } from "./plugin-options.js";
 import { PluginHost } from "./plugin-host.js";
-import { fixtureCommand } from "./test-support.test-fixture.js";
+import { fixtureCommand, failureOf as failure } from "./test-support.test-fixture.js";
 
 const command = fixtureCommand("pool-plugin.ts");
 let host: PluginHost | undefined;
@@ -26,14 +25,6 @@ afterEach(async () => {
   host = undefined;
 });
 
-async function failure(promise: Promise<unknown>): Promise<PluginError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!PluginError.is(error)) throw new Error(`expected a PluginError, got ${String(error)}`);
-  return error;
-}
 
 describe("PluginHost with real plugin processes", () => {
   it("restarts a crashed instance after a backoff delay; calls made meanwhile wait and run on the new process", async () => {

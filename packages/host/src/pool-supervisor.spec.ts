@@ -1,20 +1,10 @@
 import { PluginError } from "@polyproc/protocol";
-import { afterEach, describe, expect, it } from "vitest";
-import { FakeFactory, type FakeHost, nextEvent, startFakeHost } from "./fake-instance.test-fixture.js";
+import { describe, expect, it } from "vitest";
+import { FakeFactory, nextEvent, useFakeHosts } from "./fake-instance.test-fixture.js";
 import type { RestartEvent } from "./host-events.js";
 import { PluginHost } from "./plugin-host.js";
 
-let running: FakeHost | undefined;
-
-async function start(...args: Parameters<typeof startFakeHost>): Promise<FakeHost> {
-  running = await startFakeHost(...args);
-  return running;
-}
-
-afterEach(async () => {
-  await running?.host.close({ graceMs: 0 });
-  running = undefined;
-});
+const start = useFakeHosts();
 
 describe("restarts", () => {
   it("replaces an instance that exits, in the same slot, and reports exit, restart and states", async () => {

@@ -1,19 +1,9 @@
 import { PluginError } from "@polyproc/protocol";
-import { afterEach, describe, expect, it } from "vitest";
-import { FakeFactory, type FakeHost, nextEvent, startFakeHost } from "./fake-instance.test-fixture.js";
+import { describe, expect, it } from "vitest";
+import { FakeFactory, nextEvent, useFakeHosts } from "./fake-instance.test-fixture.js";
 import { affinitySlot } from "./pool.js";
 
-let running: FakeHost | undefined;
-
-async function start(...args: Parameters<typeof startFakeHost>): Promise<FakeHost> {
-  running = await startFakeHost(...args);
-  return running;
-}
-
-afterEach(async () => {
-  await running?.host.close({ graceMs: 0 });
-  running = undefined;
-});
+const start = useFakeHosts();
 
 /** later keeps a call whose outcome the test does not await from being an unhandled rejection. */
 function later<T>(promise: Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
 // Helpers for the tests of this package: a logger that records, and the commands of the
 // fixture plugins in ../test-fixtures.
+import { PluginError } from "@polyproc/protocol";
 import { fileURLToPath } from "node:url";
 import { ConnectionRouter } from "./connection-router.js";
 import { ProcessInstance } from "./instance.js";
@@ -118,4 +119,14 @@ export async function startTestHost(options: { handshakeTimeoutMs?: number } = {
       await listener.close();
     },
   };
+}
+
+/** failureOf resolves with the PluginError a call rejects with, failing the test otherwise. */
+export async function failureOf(call: Promise<unknown>): Promise<PluginError> {
+  const error = await call.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!PluginError.is(error)) throw new Error(`expected a PluginError, got ${String(error)}`);
+  return error;
 }
