@@ -1,4 +1,4 @@
-import { type DeadlineEntry, DeadlineQueue } from "./deadline-queue.js";
+import { type DeadlineEntry, DeadlineQueue } from "@polyproc/protocol/node";
 
 /** Why a queued call left the queue without being run. */
 export type QueueExpiry = "timeout" | "deadline" | "aborted";

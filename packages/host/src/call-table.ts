@@ -1,5 +1,5 @@
 import { type CallId, type CallInit, type ErrorEvent, type PlainValue, PluginError, type ResultEvent } from "@polyproc/protocol";
-import { type DeadlineEntry, DeadlineQueue } from "./deadline-queue.js";
+import { type DeadlineEntry, DeadlineQueue } from "@polyproc/protocol/node";
 import type { InstanceCallOptions } from "./instance-types.js";
 
 /** CallChannel is what a CallTable sends through: the instance's Peer and its connection. */

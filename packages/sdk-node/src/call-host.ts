@@ -2,12 +2,12 @@
 
 import { PluginError, type CallId, type ErrorInfo, type Peer } from "@polyproc/protocol";
 import type { ContextHost, HandlerContext } from "./call-context.js";
-import type { DeadlineTimers, Timed } from "./deadline-timers.js";
+import type { DeadlineEntry, DeadlineQueue } from "@polyproc/protocol/node";
 import { handlerErrorInfo, type Origin } from "./handler-error.js";
 import type { Logger } from "./logger.js";
 
 /** RunningCall is a call whose handler has not finished (or whose stream is open). */
-export interface RunningCall extends Timed {
+export interface RunningCall extends DeadlineEntry {
   readonly id: CallId;
   readonly ctx: HandlerContext;
   /** answered: the terminal answer was sent (the handler may still run after a deadline). */
@@ -24,7 +24,7 @@ export interface CallHost {
   readonly peer: Peer;
   readonly running: Map<CallId, RunningCall>;
   /** The deadlines of the running calls; expire() is their callback. */
-  readonly deadlines: DeadlineTimers<RunningCall>;
+  readonly deadlines: DeadlineQueue<RunningCall>;
   readonly context: ContextHost;
   readonly origin: Origin;
   readonly debug: boolean;
@@ -36,7 +36,7 @@ export interface CallHost {
 /** track records a call whose handler runs on, with its deadline if it has one (§6.2). */
 export function track(host: CallHost, ctx: HandlerContext): RunningCall {
   const deadline = ctx.deadline ?? Infinity;
-  const call: RunningCall = { id: ctx.callId, ctx, answered: false, wake: undefined, deadline, heapIndex: -1 };
+  const call: RunningCall = { id: ctx.callId, ctx, answered: false, wake: undefined, deadline, deadlineIndex: -1 };
   host.running.set(call.id, call);
   if (deadline !== Infinity) host.deadlines.add(call);
   return call;

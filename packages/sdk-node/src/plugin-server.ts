@@ -3,10 +3,9 @@
 
 import type { Socket } from "node:net";
 import { Peer, codeName, type CallEvent, type CallId, type HelloInit, type PeerEvent, type PlainValue, type Reject, type WelcomeEvent } from "@polyproc/protocol";
-import { PeerConnection } from "@polyproc/protocol/node";
+import { DeadlineQueue, PeerConnection } from "@polyproc/protocol/node";
 import type { ContextHost } from "./call-context.js";
 import { abortCall, cancelError, expire, type CallHost, type RunningCall } from "./call-host.js";
-import { DeadlineTimers } from "./deadline-timers.js";
 import type { Origin } from "./handler-error.js";
 import type { Logger } from "./logger.js";
 import type { RegisteredFunction } from "./plugin.js";
@@ -46,7 +45,7 @@ export interface PluginServerOptions {
 export class PluginServer implements CallHost, ContextHost {
   readonly peer = new Peer({ role: "plugin" });
   readonly running = new Map<CallId, RunningCall>();
-  readonly deadlines = new DeadlineTimers<RunningCall>((call) => expire(this, call));
+  readonly deadlines = new DeadlineQueue<RunningCall>({ expire: (call) => expire(this, call) });
   readonly origin: Origin;
   readonly debug: boolean;
   readonly context: ContextHost = this;

@@ -3,3 +3,5 @@
 export { PeerConnection } from "./peer-connection.js";
 export type { PeerConnectionOptions } from "./peer-connection.js";
 export { addressPath, connect } from "./address.js";
+export { DeadlineQueue } from "./deadline-queue.js";
+export type { DeadlineEntry, DeadlineQueueOptions } from "./deadline-queue.js";
