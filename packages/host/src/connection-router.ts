@@ -39,7 +39,10 @@ export interface ConnectionRouterOptions {
   /** The protocol versions the host speaks. Default PROTOCOL_VERSION..PROTOCOL_VERSION. */
   minProtocol?: number;
   maxProtocol?: number;
-  /** The capabilities the host offers (§16.2). Default none. */
+  /**
+   * The capabilities the host offers (§16.2). Default ["streaming"]: plugins may declare
+   * streaming functions (PluginHost.call refuses them with UNIMPLEMENTED; it makes unary calls).
+   */
   capabilities?: Capability[];
 }
 
@@ -66,7 +69,7 @@ export class ConnectionRouter {
     this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
     this.minProtocol = options.minProtocol ?? PROTOCOL_VERSION;
     this.maxProtocol = options.maxProtocol ?? PROTOCOL_VERSION;
-    this.capabilities = options.capabilities ?? [];
+    this.capabilities = options.capabilities ?? ["streaming"];
     this.protocolRange = this.minProtocol === this.maxProtocol ? `${this.minProtocol}` : `${this.minProtocol}-${this.maxProtocol}`;
   }
 

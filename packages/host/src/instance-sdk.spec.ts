@@ -21,6 +21,10 @@ describe("ProcessInstance with a plugin written with @polyproc/sdk", () => {
     expect(instance.maxConcurrency).toBe(4);
   });
 
+  it("welcomes a plugin that declares a streaming function: the host offers the streaming capability (§16.2)", () => {
+    expect(instance.functions.find((fn) => fn.name === "count")).toMatchObject({ streaming: true });
+  });
+
   it("calls functions, passes the settings, and passes on the plugin's errors with their origin", async () => {
     await expect(instance.call("add", { a: 2, b: 3 })).resolves.toBe(5);
     await expect(instance.call("settings", null)).resolves.toEqual({ rate: 0.2, name: "eur" });

@@ -23,4 +23,13 @@ plugin.fn("fail", () => {
   throw new PluginError("OUT_OF_RANGE", "fail always fails");
 });
 
+// A streaming function: the host loads the plugin although host.call does not stream.
+plugin.fn(
+  "count",
+  async function* ({ n }: { n: number }) {
+    for (let i = 0; i < n; i++) yield i;
+  },
+  { streaming: true },
+);
+
 await plugin.serve();
