@@ -5,6 +5,8 @@ import type { Frame } from "./gen/polyproc/v1/frame_pb.js";
 import type { Credit, StreamEnd, StreamItem } from "./gen/polyproc/v1/stream_pb.js";
 import { readValue } from "./fast-value-decode.js";
 import { FAST_PATH_MISS } from "./fast-path-miss.js";
+import { readPlain } from "./fast-plain-decode.js";
+import type { PlainFrame } from "./frames.js";
 import { WireReader } from "./wire-reader.js";
 
 // Hand-written protobuf decoding of the frames received for every call (PROTOCOL.md §3,
@@ -19,22 +21,25 @@ import { WireReader } from "./wire-reader.js";
  * StreamItem, StreamEnd, Credit, Cancel, Publish, Ping or Pong with valid Values, in the
  * forms this decoder handles. It returns undefined for every other input (other kinds,
  * unknown fields, invalid or unusual input): decode those with fromBinary and
- * validateFrameValues.
+ * validateFrameValues. With `plain`, the Value of a Call, Result or StreamItem is decoded
+ * straight into the frame's `plain` (see PlainFrame), its Value field left out.
  */
-export function decodeHotFrame(bytes: Uint8Array, start: number, end: number): Frame | undefined {
+export function decodeHotFrame(bytes: Uint8Array, start: number, end: number, plain = false): PlainFrame | undefined {
   if (start >= end) return undefined;
   const r = new WireReader(bytes, start, end);
+  // Where the plain value is read into: the frame returned.
+  const out: PlainFrame | undefined = plain ? { $typeName: "polyproc.v1.Frame", kind: { case: undefined } } : undefined;
   try {
     let kind: Frame["kind"];
     switch (r.tag()) {
       case 0x0a:
-        kind = { case: "call", value: readCall(r) };
+        kind = { case: "call", value: readCall(r, out) };
         break;
       case 0x12:
-        kind = { case: "result", value: readResult(r) };
+        kind = { case: "result", value: readResult(r, out) };
         break;
       case 0x1a:
-        kind = { case: "streamItem", value: readStreamItem(r) };
+        kind = { case: "streamItem", value: readStreamItem(r, out) };
         break;
       case 0x22:
         kind = { case: "streamEnd", value: readStreamEnd(r) };
@@ -58,7 +63,10 @@ export function decodeHotFrame(bytes: Uint8Array, start: number, end: number): F
         return undefined;
     }
     // One field per frame: a second kind (replaced or merged) or unknown fields go slow.
-    return r.pos === end ? { $typeName: "polyproc.v1.Frame", kind } : undefined;
+    if (r.pos !== end) return undefined;
+    if (out === undefined) return { $typeName: "polyproc.v1.Frame", kind };
+    out.kind = kind;
+    return out;
   } catch {
     // FAST_PATH_MISS, or anything unforeseen: protobuf-es decides what the bytes mean.
     return undefined;
@@ -75,7 +83,9 @@ function finish(r: WireReader, end: number): void {
   if (r.pos !== end) throw FAST_PATH_MISS;
 }
 
-function readCall(r: WireReader): Call {
+// A Call, Result or StreamItem's Value: into out.plain when given, else as a Value. A second
+// one is a miss (protobuf-es merges or replaces).
+function readCall(r: WireReader, out: PlainFrame | undefined): Call {
   const end = messageEnd(r);
   const call: Call = { $typeName: "polyproc.v1.Call", id: 0n, function: "", target: "", deadlineMs: 0, metadata: {}, streaming: false, initialCredit: 0 };
   while (r.pos < end) {
@@ -90,8 +100,9 @@ function readCall(r: WireReader): Call {
         call.target = r.string();
         break;
       case 0x22:
-        if (call.args !== undefined) throw FAST_PATH_MISS; // protobuf-es merges
-        call.args = readValue(r, 1);
+        if (call.args !== undefined || out?.plain !== undefined) throw FAST_PATH_MISS;
+        if (out === undefined) call.args = readValue(r, 1);
+        else out.plain = readPlain(r, 1);
         break;
       case 0x28:
         call.deadlineMs = r.uint32();
@@ -113,16 +124,18 @@ function readCall(r: WireReader): Call {
   return call;
 }
 
-function readResult(r: WireReader): Result {
+function readResult(r: WireReader, out: PlainFrame | undefined): Result {
   const end = messageEnd(r);
   const result: Result = { $typeName: "polyproc.v1.Result", id: 0n, outcome: { case: undefined } };
   while (r.pos < end) {
     const tag = r.tag();
+    const open = result.outcome.case === undefined && out?.plain === undefined;
     if (tag === 0x08) {
       result.id = r.uint64();
-    } else if (tag === 0x12 && result.outcome.case === undefined) {
-      result.outcome = { case: "value", value: readValue(r, 1) };
-    } else if (tag === 0x1a && result.outcome.case === undefined) {
+    } else if (tag === 0x12 && open) {
+      if (out === undefined) result.outcome = { case: "value", value: readValue(r, 1) };
+      else out.plain = readPlain(r, 1);
+    } else if (tag === 0x1a && open) {
       result.outcome = { case: "error", value: readError(r) };
     } else {
       throw FAST_PATH_MISS;
@@ -132,14 +145,19 @@ function readResult(r: WireReader): Result {
   return result;
 }
 
-function readStreamItem(r: WireReader): StreamItem {
+function readStreamItem(r: WireReader, out: PlainFrame | undefined): StreamItem {
   const end = messageEnd(r);
   const item: StreamItem = { $typeName: "polyproc.v1.StreamItem", id: 0n };
   while (r.pos < end) {
     const tag = r.tag();
-    if (tag === 0x08) item.id = r.uint64();
-    else if (tag === 0x12 && item.value === undefined) item.value = readValue(r, 1);
-    else throw FAST_PATH_MISS;
+    if (tag === 0x08) {
+      item.id = r.uint64();
+    } else if (tag === 0x12 && item.value === undefined && out?.plain === undefined) {
+      if (out === undefined) item.value = readValue(r, 1);
+      else out.plain = readPlain(r, 1);
+    } else {
+      throw FAST_PATH_MISS;
+    }
   }
   finish(r, end);
   return item;

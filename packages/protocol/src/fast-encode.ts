@@ -6,6 +6,7 @@ import type { Credit, StreamEnd, StreamItem } from "./gen/polyproc/v1/stream_pb.
 import type { Value } from "./gen/polyproc/v1/value_pb.js";
 import { checkMessage, checkNoUnknown, putValue } from "./fast-value-encode.js";
 import { FAST_PATH_MISS } from "./fast-path-miss.js";
+import { putPlain } from "./fast-plain-encode.js";
 import type { WireWriter } from "./wire-writer.js";
 
 // Hand-written protobuf encoding of the frames sent for every call (PROTOCOL.md §3, §5, §7,
@@ -14,27 +15,33 @@ import type { WireWriter } from "./wire-writer.js";
 // equal toBinary's. Anything unusual (a value of the wrong type, unknown fields to write
 // back) throws FAST_PATH_MISS, and the caller encodes the frame with toBinary instead.
 
+/** NO_PLAIN is the `plain` argument of encodeHotFrame when the frame carries its own Values. */
+export const NO_PLAIN: unique symbol = Symbol("no plain value");
+
 /**
  * encodeHotFrame writes the body of a Call, Result, StreamItem, StreamEnd, Credit, Cancel,
  * Publish, Ping or Pong frame and returns true; for other kinds it writes nothing and returns
- * false. It throws FAST_PATH_MISS, having written part of the frame, when the frame needs
- * protobuf-es.
+ * false. Given `plain`, a JavaScript value other than undefined (toValue maps undefined to
+ * null: pass null), it writes the Value toValue makes of it as the Call's args, the Result's
+ * value or the StreamItem's value, whose field must be unset; other kinds ignore it. It
+ * throws FAST_PATH_MISS, having written part of the frame, when the frame needs protobuf-es
+ * or the plain value needs toValue.
  */
-export function encodeHotFrame(w: WireWriter, frame: Frame): boolean {
+export function encodeHotFrame(w: WireWriter, frame: Frame, plain: unknown = NO_PLAIN): boolean {
   const kind = frame.kind;
   if (typeof kind !== "object" || kind === null) return false;
   switch (kind.case) {
     case "call":
       begin(w, frame, 0x0a);
-      putCall(w, kind.value);
+      putCall(w, kind.value, plain);
       break;
     case "result":
       begin(w, frame, 0x12);
-      putResult(w, kind.value);
+      putResult(w, kind.value, plain);
       break;
     case "streamItem":
       begin(w, frame, 0x1a);
-      putStreamItem(w, kind.value);
+      putStreamItem(w, kind.value, plain);
       break;
     case "streamEnd":
       begin(w, frame, 0x22);
@@ -74,13 +81,14 @@ function begin(w: WireWriter, frame: Frame, tag: number): void {
   w.byte(tag);
 }
 
-function putCall(w: WireWriter, call: Call): void {
+function putCall(w: WireWriter, call: Call, plain: unknown): void {
   checkMessage(call, "polyproc.v1.Call");
   const mark = w.begin();
   putUint64(w, 0x08, call.id);
   putString(w, 0x12, call.function);
   putString(w, 0x1a, call.target);
-  if (isSetMessage(call, "args")) putValueField(w, 0x22, call.args!);
+  if (plain !== NO_PLAIN) putPlainField(w, 0x22, plain, isSetMessage(call, "args"));
+  else if (isSetMessage(call, "args")) putValueField(w, 0x22, call.args!);
   putUint32(w, 0x28, call.deadlineMs);
   putMetadata(w, 0x32, call.metadata);
   putBool(w, 0x38, call.streaming);
@@ -88,21 +96,23 @@ function putCall(w: WireWriter, call: Call): void {
   w.end(mark);
 }
 
-function putResult(w: WireWriter, result: Result): void {
+function putResult(w: WireWriter, result: Result, plain: unknown): void {
   checkMessage(result, "polyproc.v1.Result");
   const mark = w.begin();
   putUint64(w, 0x08, result.id);
   const outcome = result.outcome;
-  if (outcome.case === "value") putValueField(w, 0x12, outcome.value);
+  if (plain !== NO_PLAIN) putPlainField(w, 0x12, plain, outcome.case !== undefined);
+  else if (outcome.case === "value") putValueField(w, 0x12, outcome.value);
   else if (outcome.case === "error") putError(w, 0x1a, outcome.value);
   w.end(mark);
 }
 
-function putStreamItem(w: WireWriter, item: StreamItem): void {
+function putStreamItem(w: WireWriter, item: StreamItem, plain: unknown): void {
   checkMessage(item, "polyproc.v1.StreamItem");
   const mark = w.begin();
   putUint64(w, 0x08, item.id);
-  if (isSetMessage(item, "value")) putValueField(w, 0x12, item.value!);
+  if (plain !== NO_PLAIN) putPlainField(w, 0x12, plain, isSetMessage(item, "value"));
+  else if (isSetMessage(item, "value")) putValueField(w, 0x12, item.value!);
   w.end(mark);
 }
 
@@ -173,6 +183,15 @@ function putValueField(w: WireWriter, tag: number, value: Value): void {
   w.byte(tag);
   const mark = w.begin();
   putValue(w, value, 1);
+  w.end(mark);
+}
+
+// Writes a JavaScript value as the Value toValue makes of it; the frame's own Value must be unset.
+function putPlainField(w: WireWriter, tag: number, plain: unknown, valueSet: boolean): void {
+  if (valueSet) throw FAST_PATH_MISS;
+  w.byte(tag);
+  const mark = w.begin();
+  putPlain(w, plain, 1);
   w.end(mark);
 }
 

@@ -1,6 +1,7 @@
 import { fromBinary, protoInt64 } from "@bufbuild/protobuf";
 import { type Frame, FrameSchema } from "./gen/polyproc/v1/frame_pb.js";
 import { decodeHotFrame } from "./fast-decode.js";
+import type { PlainFrame } from "./frames.js";
 import { checkMaxFrameBytes } from "./frame-encoder.js";
 import { FRAME_HEADER_BYTES, PROTOBUF_RECURSION_LIMIT } from "./limits.js";
 import { ProtocolError } from "./protocol-error.js";
@@ -48,16 +49,29 @@ export class FrameDecoder {
 
   /** push adds received bytes and returns the frames they complete, in order. */
   push(chunk: Uint8Array): Frame[] {
+    return this.decode(chunk, false);
+  }
+
+  /**
+   * pushPlain is push for the Peer: the Value of a Call, Result or StreamItem decoded by the
+   * hand-written decoder is decoded straight into the JavaScript value fromValue would make
+   * of it, as the frame's `plain` (PlainFrame). Frames decoded by protobuf-es carry their Values.
+   */
+  pushPlain(chunk: Uint8Array): PlainFrame[] {
+    return this.decode(chunk, true);
+  }
+
+  private decode(chunk: Uint8Array, plain: boolean): PlainFrame[] {
     if (this.failure) throw this.failure;
-    const frames: Frame[] = [];
+    const frames: PlainFrame[] = [];
     try {
       if (this.head === this.tail) {
         // Nothing buffered: decode straight from the chunk, keep only its incomplete tail.
-        const used = this.decodeFrom(chunk, 0, chunk.byteLength, frames);
+        const used = this.decodeFrom(chunk, 0, chunk.byteLength, frames, plain);
         if (used < chunk.byteLength) this.append(chunk.subarray(used));
       } else {
         this.append(chunk);
-        this.head = this.decodeFrom(this.buffer, this.head, this.tail, frames);
+        this.head = this.decodeFrom(this.buffer, this.head, this.tail, frames, plain);
         if (this.head === this.tail) {
           this.buffer = EMPTY;
           this.head = this.tail = 0;
@@ -87,7 +101,7 @@ export class FrameDecoder {
   }
 
   // Decodes every complete frame in bytes[from, to) and returns the offset after the last.
-  private decodeFrom(bytes: Uint8Array, from: number, to: number, frames: Frame[]): number {
+  private decodeFrom(bytes: Uint8Array, from: number, to: number, frames: PlainFrame[], plain: boolean): number {
     let offset = from;
     while (to - offset >= FRAME_HEADER_BYTES) {
       const length = readLength(bytes, offset);
@@ -103,7 +117,7 @@ export class FrameDecoder {
         break;
       }
       const bodyEnd = bodyStart + length;
-      frames.push((fast && decodeHotFrame(bytes, bodyStart, bodyEnd)) || decodeBodySlow(bytes.subarray(bodyStart, bodyEnd)));
+      frames.push((fast && decodeHotFrame(bytes, bodyStart, bodyEnd, plain)) || decodeBodySlow(bytes.subarray(bodyStart, bodyEnd)));
       offset = bodyStart + length;
     }
     return offset;

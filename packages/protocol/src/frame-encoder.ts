@@ -1,8 +1,10 @@
 import { protoInt64, toBinary } from "@bufbuild/protobuf";
 import { encodeHotFrame } from "./fast-encode.js";
+import { setFrameValue } from "./frames.js";
 import { type Frame, FrameSchema } from "./gen/polyproc/v1/frame_pb.js";
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES } from "./limits.js";
 import { ProtocolError } from "./protocol-error.js";
+import { toValue } from "./value-mapping.js";
 import { WireWriter } from "./wire-writer.js";
 
 /** FrameEncoderOptions configures a FrameEncoder and encodeFrames. */
@@ -51,6 +53,44 @@ export class FrameEncoder {
       w.pos = start;
       throw error;
     }
+    this.seal(frame, start);
+  }
+
+  /**
+   * addPlain serializes a Call, Result or StreamItem frame whose Value field is unset, with
+   * the Value that toValue(value, root) makes written in its place: the bytes are those of
+   * add() after setting that Value, written without building it. It throws what toValue
+   * throws (ProtocolError INVALID_VALUE or VALUE_TOO_DEEP naming the path from `root`) and
+   * FRAME_TOO_LARGE as add() does, leaving the batch as it was.
+   */
+  addPlain(frame: Frame, value: unknown, root: string): void {
+    const kind = frame.kind.case;
+    if (kind !== "call" && kind !== "result" && kind !== "streamItem") {
+      throw new TypeError(`addPlain takes a Call, Result or StreamItem frame, got a ${kind ?? "empty"} frame`);
+    }
+    const w = this.writer;
+    const start = w.pos;
+    w.ensure(FRAME_HEADER_BYTES);
+    w.pos += FRAME_HEADER_BYTES;
+    let written = false;
+    try {
+      // undefined is sent as null (as toValue maps it), and must not read as "no plain value".
+      written = fast && encodeHotFrame(w, frame, value === undefined ? null : value);
+    } catch {
+      // FAST_PATH_MISS (a Map, invalid or unusual input): toValue maps it or names the error.
+    }
+    if (written) {
+      this.seal(frame, start);
+      return;
+    }
+    w.pos = start;
+    setFrameValue(frame, toValue(value, root));
+    this.add(frame);
+  }
+
+  // Checks the size of the frame written from start and fills in its length prefix.
+  private seal(frame: Frame, start: number): void {
+    const w = this.writer;
     const length = w.pos - start - FRAME_HEADER_BYTES;
     if (length > this.maxFrameBytes) {
       w.pos = start;

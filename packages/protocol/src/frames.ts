@@ -9,7 +9,16 @@ import type { Credit, StreamEnd, StreamItem } from "./gen/polyproc/v1/stream_pb.
 import type { Value } from "./gen/polyproc/v1/value_pb.js";
 import type { FunctionInfo } from "./peer-types.js";
 import { type ErrorInfo, codeName, codeNumber } from "./plugin-error.js";
-import { fromValue } from "./value-mapping.js";
+import { type PlainValue, fromValue } from "./value-mapping.js";
+
+/**
+ * PlainFrame is a received frame as the Peer reads it (FrameDecoder.pushPlain): when `plain`
+ * is set, the Value of its Call (args), Result (value) or StreamItem (value) was decoded
+ * straight into what fromValue would make of it, and the Value field itself is left out.
+ */
+export interface PlainFrame extends Frame {
+  plain?: PlainValue;
+}
 
 /** callFrame builds a Call (§5.1). */
 export function callFrame(
@@ -26,9 +35,12 @@ export function callFrame(
   return { $typeName: "polyproc.v1.Frame", kind: { case: "call", value: call } };
 }
 
-/** resultValueFrame builds a Result carrying a value (§5.3). */
-export function resultValueFrame(id: bigint, value: Value): Frame {
-  const result: Result = { $typeName: "polyproc.v1.Result", id, outcome: { case: "value", value } };
+/**
+ * resultFrame builds a Result without its outcome, to be sent with FrameEncoder.addPlain,
+ * which writes the value (§5.3).
+ */
+export function resultFrame(id: bigint): Frame {
+  const result: Result = { $typeName: "polyproc.v1.Result", id, outcome: { case: undefined } };
   return { $typeName: "polyproc.v1.Frame", kind: { case: "result", value: result } };
 }
 
@@ -38,10 +50,31 @@ export function resultErrorFrame(id: bigint, error: WireError): Frame {
   return { $typeName: "polyproc.v1.Frame", kind: { case: "result", value: result } };
 }
 
-/** streamItemFrame builds a StreamItem (§10). */
-export function streamItemFrame(id: bigint, value: Value): Frame {
+/** streamItemFrame builds a StreamItem (§10); without a value for FrameEncoder.addPlain to write. */
+export function streamItemFrame(id: bigint, value: Value | undefined): Frame {
   const item: StreamItem = { $typeName: "polyproc.v1.StreamItem", id, value };
   return { $typeName: "polyproc.v1.Frame", kind: { case: "streamItem", value: item } };
+}
+
+/**
+ * setFrameValue sets the Value of a Call (args), Result (value) or StreamItem (value) frame;
+ * it throws TypeError for frames of other kinds.
+ */
+export function setFrameValue(frame: Frame, value: Value): void {
+  const kind = frame.kind;
+  switch (kind.case) {
+    case "call":
+      kind.value.args = value;
+      return;
+    case "result":
+      kind.value.outcome = { case: "value", value };
+      return;
+    case "streamItem":
+      kind.value.value = value;
+      return;
+    default:
+      throw new TypeError(`a ${kind.case ?? "empty"} frame carries no call value; only Call, Result and StreamItem frames do`);
+  }
 }
 
 /** streamEndFrame builds a StreamEnd, failed when `error` is given (§10.3). */

@@ -71,6 +71,25 @@ describe("Peer calls, refusals the peer answers itself (§5.6, §5.7, §5.8)", (
     expect(() => plugin.result(1, 1)).toThrow(/streaming call/);
   });
 
+  it("an unencodable result is answered INTERNAL naming the path; the call ends", () => {
+    const { host, plugin } = openPair();
+    host.call({ function: "add" }, NOW);
+    pump(host, plugin);
+    plugin.result(1, { total: [1, new Date(0)] } as never);
+    expect(errorOf(sent(plugin)[0])).toMatchObject({ code: Code.INTERNAL, retryable: false, message: expect.stringContaining("result.total[1]: a Date") });
+    expect(plugin.incomingOpen).toBe(0);
+  });
+
+  it("args and results go both ways as toValue and fromValue map them, Maps and bigints included", () => {
+    const { host, plugin } = openPair();
+    host.call({ function: "add", args: { b: [1, -0, 2n ** 60n], a: new Map([["y", undefined], ["x", "é"]]) } as never }, NOW);
+    const [call] = pump(host, plugin);
+    expect(call).toMatchObject({ type: "call", args: { a: { x: "é" }, b: [1, -0, 2n ** 60n] } });
+    expect(Object.keys((call as { args: object }).args)).toEqual(["a", "b"]);
+    plugin.result(1, undefined as never);
+    expect(pump(plugin, host)).toEqual([{ type: "result", id: 1, value: null, cancelled: false }]);
+  });
+
   it("fail() with a code that is not a code name throws", () => {
     const { plugin } = openPair();
     feed(plugin, wire.call(1n, "add"));

@@ -4,12 +4,12 @@ import type { Call, Cancel } from "./gen/polyproc/v1/call_pb.js";
 import type { Error as WireError } from "./gen/polyproc/v1/error_pb.js";
 import type { Frame } from "./gen/polyproc/v1/frame_pb.js";
 import type { Credit } from "./gen/polyproc/v1/stream_pb.js";
-import { resultErrorFrame, resultValueFrame, streamEndFrame, streamItemFrame, wireError } from "./frames.js";
+import { resultErrorFrame, resultFrame, streamEndFrame, streamItemFrame, wireError } from "./frames.js";
 import { MAX_UINT32, type OpenCall, type PeerCore, StreamRecord, UNARY, UNARY_CANCELLED, callIdOf, violation, wireIdOf } from "./peer-core.js";
 import type { CallId, PeerEvent } from "./peer-types.js";
 import { type ErrorCode, type ErrorInfo, isErrorCode } from "./plugin-error.js";
 import { ProtocolError } from "./protocol-error.js";
-import { fromValue, toValue } from "./value-mapping.js";
+import { type PlainValue, fromValue, toValue } from "./value-mapping.js";
 
 const SHOWN_FUNCTIONS = 10;
 
@@ -17,7 +17,7 @@ const SHOWN_FUNCTIONS = 10;
  * receiveCall makes the checks 1 to 4 of §5.8 (and 5 to 7 on the plugin) on a received Call:
  * a violation closes, a refusal is answered here; a call that passes becomes a "call" event.
  */
-export function receiveCall(core: PeerCore, call: Call, now: number, events: PeerEvent[]): void {
+export function receiveCall(core: PeerCore, call: Call, plain: PlainValue | undefined, now: number, events: PeerEvent[]): void {
   const id = callIdOf(call.id);
   const streaming = call.streaming;
   if (id === 0) throw violation(`the ${core.other} sent a Call with id 0; call ids are non-zero (§5.2.4, §15 #16)`);
@@ -51,7 +51,7 @@ export function receiveCall(core: PeerCore, call: Call, now: number, events: Pee
     id,
     function: call.function,
     target: call.target,
-    args: fromValue(call.args),
+    args: plain !== undefined ? plain : fromValue(call.args),
     deadline: call.deadlineMs === 0 ? undefined : now + call.deadlineMs,
     metadata: call.metadata,
     streaming,
@@ -130,14 +130,17 @@ export function answerResult(core: PeerCore, id: CallId, value: unknown): void {
   if (call === undefined) return;
   if (typeof call !== "number") throw new Error(`result(): call ${id} is a streaming call; answer it with item() and endStream() (§10.1.2)`);
   const wireId = wireIdOf(id);
-  let frame: Frame;
   try {
-    frame = resultValueFrame(wireId, toValue(value, "result"));
+    core.sendPlain(resultFrame(wireId), value, "result");
   } catch (error) {
     if (!ProtocolError.is(error)) throw error;
-    frame = resultErrorFrame(wireId, core.localError("INTERNAL", `the function's result cannot be sent: ${error.message}`, false));
+    if (error.kind === "FRAME_TOO_LARGE") {
+      sendTooLarge(core, error, wireId, false, "result");
+    } else {
+      const internal = core.localError("INTERNAL", `the function's result cannot be sent: ${error.message}`, false);
+      sendAnswer(core, resultErrorFrame(wireId, internal), wireId, false, "result");
+    }
   }
-  sendAnswer(core, frame, wireId, false, "result");
   finish(core, id, false);
 }
 
@@ -165,7 +168,7 @@ export function sendItem(core: PeerCore, id: CallId, value: unknown): boolean {
   const wireId = wireIdOf(id);
   let error: WireError;
   try {
-    core.send(streamItemFrame(wireId, toValue(value, "item")));
+    core.sendPlain(streamItemFrame(wireId, undefined), value, "item");
     call.credit--;
     return true;
   } catch (thrown) {
@@ -206,9 +209,14 @@ function sendAnswer(core: PeerCore, frame: Frame, wireId: bigint, streaming: boo
     core.send(frame);
   } catch (error) {
     if (!ProtocolError.is(error, "FRAME_TOO_LARGE")) throw error;
-    const tooLarge = core.localError("RESOURCE_EXHAUSTED", `the ${what} is too large to send: ${error.message}`, false);
-    core.send(streaming ? streamEndFrame(wireId, tooLarge) : resultErrorFrame(wireId, tooLarge));
+    sendTooLarge(core, error, wireId, streaming, what);
   }
+}
+
+// Answers with RESOURCE_EXHAUSTED when the answer did not fit the frame-size limit (§5.3.2).
+function sendTooLarge(core: PeerCore, error: ProtocolError, wireId: bigint, streaming: boolean, what: string): void {
+  const tooLarge = core.localError("RESOURCE_EXHAUSTED", `the ${what} is too large to send: ${error.message}`, false);
+  core.send(streaming ? streamEndFrame(wireId, tooLarge) : resultErrorFrame(wireId, tooLarge));
 }
 
 // The wire Error of an ErrorInfo; details that cannot be encoded are left out, and the message says so.

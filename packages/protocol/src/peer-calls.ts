@@ -6,7 +6,7 @@ import { callFrame, cancelFrame, creditFrame, errorInfoOf } from "./frames.js";
 import { MAX_UINT32, type PeerCore, StreamRecord, UNARY, UNARY_CANCELLED, callIdOf, violation, wireIdOf } from "./peer-core.js";
 import type { CallId, CallInit, PeerEvent } from "./peer-types.js";
 import { PluginError } from "./plugin-error.js";
-import { fromValue, toValue } from "./value-mapping.js";
+import { type PlainValue, fromValue } from "./value-mapping.js";
 
 /** DEFAULT_INITIAL_CREDIT is the initial credit of a stream when the caller sets none (§10.6). */
 export const DEFAULT_INITIAL_CREDIT = 32;
@@ -38,9 +38,10 @@ export function startCall(core: PeerCore, init: CallInit, now: number): CallId {
     );
   }
   const credit = streaming ? initialCredit(init.initialCredit) : 0;
-  const args = init.args === undefined || init.args === null ? undefined : toValue(init.args, "args");
   const id = core.nextId;
-  core.send(callFrame(BigInt(id), init.function, target, args, deadlineMs, init.metadata ?? NO_METADATA, streaming, credit));
+  const frame = callFrame(BigInt(id), init.function, target, undefined, deadlineMs, init.metadata ?? NO_METADATA, streaming, credit);
+  if (init.args === undefined || init.args === null) core.send(frame);
+  else core.sendPlain(frame, init.args, "args");
   core.nextId = id + 1;
   if (streaming) {
     core.outgoing.set(id, new StreamRecord(credit));
@@ -124,8 +125,11 @@ export function grantCredit(core: PeerCore, id: CallId, items: number): void {
   call.credit += items;
 }
 
-/** receiveResult ends an open non-streaming call (§5.3). */
-export function receiveResult(core: PeerCore, result: Result, events: PeerEvent[]): void {
+/**
+ * receiveResult ends an open non-streaming call (§5.3); `plain` is its value when the decoder
+ * decoded it straight to JavaScript (PlainFrame).
+ */
+export function receiveResult(core: PeerCore, result: Result, plain: PlainValue | undefined, events: PeerEvent[]): void {
   const id = callIdOf(result.id);
   const call = core.outgoing.get(id);
   if (call === undefined) throw notOpen(core, "a Result", id);
@@ -138,19 +142,23 @@ export function receiveResult(core: PeerCore, result: Result, events: PeerEvent[
   if (outcome.case === "error") {
     events.push({ type: "error", id, error: errorInfoOf(outcome.value), cancelled });
   } else {
-    events.push({ type: "result", id, value: outcome.case === "value" ? fromValue(outcome.value) : null, cancelled });
+    const value = plain !== undefined ? plain : outcome.case === "value" ? fromValue(outcome.value) : null;
+    events.push({ type: "result", id, value, cancelled });
   }
 }
 
-/** receiveStreamItem delivers one item of an open outgoing stream, within its credit (§10.2). */
-export function receiveStreamItem(core: PeerCore, item: StreamItem, events: PeerEvent[]): void {
+/**
+ * receiveStreamItem delivers one item of an open outgoing stream, within its credit (§10.2);
+ * `plain` is its value when the decoder decoded it straight to JavaScript (PlainFrame).
+ */
+export function receiveStreamItem(core: PeerCore, item: StreamItem, plain: PlainValue | undefined, events: PeerEvent[]): void {
   const id = callIdOf(item.id);
   const call = openStream(core, "a StreamItem", id);
   if (call.credit === 0) {
     throw violation(`the ${core.other} sent a StreamItem for id ${id} beyond the credit granted (§10.5, §15 #19)`);
   }
   call.credit--;
-  events.push({ type: "item", id, value: fromValue(item.value), cancelled: call.cancelled });
+  events.push({ type: "item", id, value: plain !== undefined ? plain : fromValue(item.value), cancelled: call.cancelled });
 }
 
 /** receiveStreamEnd ends an open outgoing stream (§10.3). */

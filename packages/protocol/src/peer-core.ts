@@ -143,6 +143,16 @@ export class PeerCore {
     this.hasOutput = true;
   }
 
+  /**
+   * sendPlain queues a Call, Result or StreamItem frame whose Value field is unset, with the
+   * Value toValue(value, root) makes written in its place (FrameEncoder.addPlain). It throws
+   * what toValue throws, and FRAME_TOO_LARGE; either leaves the output as it was.
+   */
+  sendPlain(frame: Frame, value: unknown, root: string): void {
+    this.encoder.addPlain(frame, value, root);
+    this.hasOutput = true;
+  }
+
   /** takeOutput returns every frame queued since the last call as one buffer. */
   takeOutput(): Uint8Array | undefined {
     if (!this.hasOutput) return undefined;

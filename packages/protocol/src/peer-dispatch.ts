@@ -1,5 +1,5 @@
 // Routes each frame of an open connection to the transition that handles it.
-import type { Frame } from "./gen/polyproc/v1/frame_pb.js";
+import type { PlainFrame } from "./frames.js";
 import { receiveCall, receiveCancel, receiveCredit } from "./peer-answers.js";
 import { receiveResult, receiveStreamEnd, receiveStreamItem } from "./peer-calls.js";
 import { receiveGoodbye, receivePing, receivePong, receivePublish, receiveShutdown, receiveSubscription } from "./peer-control.js";
@@ -7,15 +7,15 @@ import { type PeerCore, violation } from "./peer-core.js";
 import type { PeerEvent } from "./peer-types.js";
 
 /** dispatchFrame applies one frame received after the handshake; violations throw (§15). */
-export function dispatchFrame(core: PeerCore, frame: Frame, now: number, events: PeerEvent[]): void {
+export function dispatchFrame(core: PeerCore, frame: PlainFrame, now: number, events: PeerEvent[]): void {
   const kind = frame.kind;
   switch (kind.case) {
     case "call":
-      return receiveCall(core, kind.value, now, events);
+      return receiveCall(core, kind.value, frame.plain, now, events);
     case "result":
-      return receiveResult(core, kind.value, events);
+      return receiveResult(core, kind.value, frame.plain, events);
     case "streamItem":
-      return receiveStreamItem(core, kind.value, events);
+      return receiveStreamItem(core, kind.value, frame.plain, events);
     case "streamEnd":
       return receiveStreamEnd(core, kind.value, events);
     case "cancel":

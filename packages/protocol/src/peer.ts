@@ -67,7 +67,7 @@ export class Peer {
         rest = receiveHandshake(core, chunk, events);
         if (rest.byteLength === 0 || !core.isOpen) return events;
       }
-      const frames = core.decoder.push(rest);
+      const frames = core.decoder.pushPlain(rest);
       for (let i = 0; i < frames.length && !core.isClosed; i++) dispatchFrame(core, frames[i]!, now, events);
     } catch (error) {
       if (!ProtocolError.is(error)) throw error;

@@ -144,6 +144,22 @@ export class WireReader {
     return scratchView.getBigInt64(0, true);
   }
 
+  /**
+   * sint64Plain reads a zigzag-encoded signed 64-bit varint as fromValue maps an int: a
+   * number when it is a safe integer, else a bigint.
+   */
+  sint64Plain(): number | bigint {
+    this.varint64();
+    const s = -(this.lo & 1);
+    const lo = (((this.lo >>> 1) | ((this.hi & 1) << 31)) ^ s) >>> 0;
+    const hi = ((this.hi >>> 1) ^ s) | 0;
+    // hi:lo is within ±2^53; -2^53 itself (hi = -2^21, lo = 0) is not a safe integer.
+    if (hi >= -0x20_0000 && hi < 0x20_0000 && (hi !== -0x20_0000 || lo !== 0)) return hi * 0x1_0000_0000 + lo;
+    scratchView.setUint32(0, lo, true);
+    scratchView.setInt32(4, hi, true);
+    return scratchView.getBigInt64(0, true);
+  }
+
   /** bool reads a varint; any bit set is true. */
   bool(): boolean {
     const pos = this.pos;
