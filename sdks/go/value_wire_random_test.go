@@ -13,6 +13,8 @@ import (
 
 // Random, fuzzed and concurrent checks of the direct path against the proto path.
 
+// randomNative builds a random native value of the common and reflected types, with
+// invalid members now and then.
 func randomNative(r *rand.Rand, depth int, invalid bool) any {
 	n := 14
 	if depth >= 6 {
