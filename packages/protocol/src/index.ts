@@ -21,6 +21,7 @@ export { fromValue, toValue } from "./value-mapping.js";
 export type { PlainValue } from "./value-mapping.js";
 export { validateFrameValues, validateValue } from "./value-validate.js";
 export { compareMapKeys } from "./map-key-order.js";
+export { indexPath, keyPath } from "./value-path.js";
 export {
   DEFAULT_MAX_FRAME_BYTES,
   FRAME_HEADER_BYTES,

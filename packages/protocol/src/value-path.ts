@@ -1,6 +1,6 @@
 const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** childPath names a map member: `args.price`, or `args["not an identifier"]`. */
+/** keyPath names a map member: `args.price`, or `args["not an identifier"]`. */
 export function keyPath(parent: string, key: string): string {
   return identifier.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
 }

@@ -1,7 +1,7 @@
 // Paths to a member of a value, written as PROTOCOL.md §9.8.3 says: `args.items[3].price`,
 // `args["not an identifier"]`.
 
-const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+import { indexPath, keyPath } from "@polyproc/protocol";
 
 /** PathSegment is one step into a value: a list index or a map key. */
 export type PathSegment = PropertyKey | { readonly key: PropertyKey };
@@ -9,9 +9,9 @@ export type PathSegment = PropertyKey | { readonly key: PropertyKey };
 /** memberPath appends one step to a path (§9.8.3). */
 export function memberPath(parent: string, segment: PathSegment): string {
   const key = typeof segment === "object" && segment !== null ? segment.key : segment;
-  if (typeof key === "number") return `${parent}[${key}]`;
+  if (typeof key === "number") return indexPath(parent, key);
   if (typeof key === "symbol") return `${parent}[${key.toString()}]`;
-  return identifier.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+  return keyPath(parent, key);
 }
 
 /** formatPath writes a whole path from a root (`args`) and its steps. */
