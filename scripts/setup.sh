@@ -10,7 +10,9 @@ need() {
 }
 need node "Node.js 20.19 or later"
 need npm "npm (comes with Node.js)"
-need python3 "Python 3.10 or later"
+# Windows installs Python as "python"; elsewhere "python3" is the usual name.
+PYTHON="${PYTHON:-$(command -v python3 || command -v python || true)}"
+[ -n "$PYTHON" ] || { echo "setup: python3 is not installed; install Python 3.10 or later and run again" >&2; exit 1; }
 need go "Go 1.25 or later"
 
 echo "setup: npm workspaces"
@@ -24,10 +26,10 @@ else
 fi
 
 echo "setup: Python virtual environment .venv"
-if [ ! -x .venv/bin/python ]; then
-  python3 -m venv .venv
+if [ ! -d .venv ]; then
+  "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e "sdks/python[test,dev]"
+node scripts/venv-python.mjs -m pip install --quiet --disable-pip-version-check -e "sdks/python[test,dev]"
 
 echo "setup: Go modules"
 go -C sdks/go mod download

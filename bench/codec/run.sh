@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 npx tsx bench/codec/codec-bench.ts
-.venv/bin/python bench/codec/bench_python.py
+node scripts/venv-python.mjs bench/codec/bench_python.py
 go -C sdks/go run ./internal/cmd/codecbench

@@ -7,5 +7,5 @@ cd "$(dirname "$0")/../.."
 bash scripts/setup.sh >/dev/null
 echo "polyproc demo: TypeScript -> Python -> Go"
 npx tsx examples/codec-pipeline/encode.ts \
-  | .venv/bin/python examples/codec-pipeline/relay.py \
+  | node scripts/venv-python.mjs examples/codec-pipeline/relay.py \
   | go -C examples/codec-pipeline/go run .

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { type KillSignal, killPlan } from "./kill-plan.js";
 
 /** SpawnPluginOptions describes one plugin process to start. */
 export interface SpawnPluginOptions {
@@ -59,19 +60,24 @@ export function hasExited(child: ChildProcess): boolean {
 }
 
 /**
- * signalProcess sends a signal to a plugin process: on Linux and macOS to its whole process
- * group (§13.3.3); on Windows it terminates the process (TerminateProcess) whatever the
- * signal. A process that is already gone is ignored.
+ * signalProcess sends a signal to a plugin process as killPlan says: on Linux and macOS to its
+ * whole process group (§13.3.3); on Windows it terminates the process tree (taskkill /T /F)
+ * whatever the signal, and the process alone if taskkill cannot run. A process that is
+ * already gone is ignored.
  */
-export function signalProcess(child: ChildProcess, signal: "SIGTERM" | "SIGKILL"): void {
-  if (isWindows || child.pid === undefined) {
-    child.kill(signal);
-    return;
-  }
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    child.kill(signal);
+export function signalProcess(child: ChildProcess, signal: KillSignal): void {
+  const plan = killPlan(process.platform, child.pid, signal);
+  if (plan.kind === "process") {
+    child.kill(plan.signal);
+  } else if (plan.kind === "tree") {
+    const taskkill = spawn(plan.command, plan.args, { stdio: "ignore", windowsHide: true });
+    taskkill.once("error", () => child.kill("SIGKILL"));
+  } else {
+    try {
+      process.kill(-plan.pid, plan.signal);
+    } catch {
+      child.kill(plan.signal);
+    }
   }
 }
 
