@@ -40,5 +40,8 @@ run_check "build (TypeScript packages)" npx nx run-many -t build --output-style=
 # Tests report through JUnit files in reports/junit; a runner that fails to start at all is
 # counted as a failed check.
 run_check "test runners (all projects)" npx nx run-many -t test --output-style=static
+# The conformance suite runs every case against the host and each registered SDK; its JUnit
+# file counts each case run (n/a and known-failing ones as skipped).
+run_check "conformance suite" npx nx run conformance:conformance --output-style=static
 
 node scripts/junit-summary.mjs reports/junit "${checks[@]}"

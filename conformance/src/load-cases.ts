@@ -62,8 +62,11 @@ function suiteCases(document: unknown, suite: string, file: string, problems: st
   for (const key of Object.keys(document)) if (!fileKeys.has(key)) problems.push(`${file}: unknown key ${key}; a suite file has ${[...fileKeys].join(", ")}`);
   if (document.suite !== suite) problems.push(`${file}: suite must be ${JSON.stringify(suite)}, the file's name; got ${JSON.stringify(document.suite)}`);
   if (typeof document.description !== "string" || document.description === "") problems.push(`${file}: give the suite a description`);
-  const fileKind = document.kind ?? "sdk";
-  if (!caseKinds.includes(fileKind as CaseKind)) problems.push(`${file}: kind must be one of ${caseKinds.join(", ")}; got ${JSON.stringify(fileKind)}`);
+  let fileKind = document.kind ?? "sdk";
+  if (!caseKinds.includes(fileKind as CaseKind)) {
+    problems.push(`${file}: kind must be one of ${caseKinds.join(", ")}; got ${JSON.stringify(fileKind)}`);
+    fileKind = "sdk"; // reported once here, not again for every case
+  }
   const fileRequires = featureList(document.requires, `${file}: requires`, problems);
   if (!Array.isArray(document.cases) || document.cases.length === 0) {
     problems.push(`${file}: cases must be a non-empty list`);
@@ -93,8 +96,9 @@ function oneCase(raw: unknown, defaults: SuiteDefaults, problems: string[]): Con
   for (const key of Object.keys(raw)) if (!caseKeys.has(key)) problems.push(`${where}: unknown key ${key}; a case has ${[...caseKeys].join(", ")}`);
   const name = raw.name;
   if (typeof name !== "string" || !NAME.test(name)) problems.push(`${where}: name must be kebab-case ([a-z0-9] words joined by -); got ${JSON.stringify(name)}`);
-  const section = typeof raw.section === "number" ? String(raw.section) : raw.section;
-  if (typeof section !== "string" || !SECTION.test(section)) problems.push(`${where}: section must name a PROTOCOL.md section such as "5.3"; got ${JSON.stringify(raw.section)}`);
+  // A whole number may go unquoted; "5.10" must be quoted, or YAML reads it as 5.1.
+  const section = Number.isInteger(raw.section) ? String(raw.section) : raw.section;
+  if (typeof section !== "string" || !SECTION.test(section)) problems.push(`${where}: section must name a PROTOCOL.md section as a quoted string such as "5.3"; got ${JSON.stringify(raw.section)}`);
   if (typeof raw.description !== "string" || raw.description === "") problems.push(`${where}: give the case a description`);
   const kind = raw.kind ?? defaults.kind;
   if (!caseKinds.includes(kind as CaseKind)) problems.push(`${where}: kind must be one of ${caseKinds.join(", ")}; got ${JSON.stringify(kind)}`);

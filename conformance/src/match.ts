@@ -8,7 +8,7 @@
  *   ignored. An array expects the same length and each element to match.
  * - Numbers and bigints compare by value (1 matches 1n).
  * - Operators, as an object whose single key starts with `$`:
- *   `{$exact: X}` deep equality with nothing extra; `{$contains: "s"}` a string containing
+ *   `{$exact: X}` deep equality with nothing extra (doubles as Object.is: -0 is not 0, NaN is NaN); `{$contains: "s"}` a string containing
  *   s (case-insensitive), or an array with an element matching s; `{$matches: "re"}` a string
  *   matching the regular expression; `{$gte: n}`, `{$lte: n}`; `{$length: n}` a string, array
  *   or bytes of that length; `{$absent: true}` undefined or missing; `{$any: true}` anything
@@ -34,11 +34,16 @@ export function match(actual: unknown, expected: unknown, path = "value"): strin
 export function show(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value instanceof Uint8Array) return `<${value.length} bytes>`;
-  const text = JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v === "bigint") return `${v}n`;
-    if (v instanceof Uint8Array) return `<${v.length} bytes>`;
-    return v;
-  });
+  if (typeof value === "function" || typeof value === "symbol") return String(value);
+  if (Object.is(value, -0)) return "-0";
+  const text =
+    JSON.stringify(value, (_key, v: unknown) => {
+      if (typeof v === "bigint") return `${v}n`;
+      if (v instanceof Uint8Array) return `<${v.length} bytes>`;
+      if (typeof v === "number" && !Number.isFinite(v)) return String(v);
+      if (Object.is(v, -0)) return "-0";
+      return v;
+    }) ?? String(value);
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
@@ -114,6 +119,7 @@ function typeOf(value: unknown): string {
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
+  if (typeof a === "number" && typeof b === "number") return Object.is(a, b);
   if (isNumeric(a) && isNumeric(b)) return sameNumber(a, b);
   if (a instanceof Uint8Array && b instanceof Uint8Array) return a.length === b.length && a.every((byte, i) => byte === b[i]);
   if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return Object.is(a, b);

@@ -31,7 +31,8 @@ export function loadSdks(path: string, root: string): SdkEntry[] {
     if (!Array.isArray(command) || command.length === 0 || !command.every((a) => typeof a === "string")) problems.push(`${where}: command must be a non-empty list of strings (program and arguments, no shell)`);
     if (typeof cwd !== "string") problems.push(`${where}: cwd must be a path relative to the repository root`);
     if (!isRecord(env) || !Object.values(env).every((v) => typeof v === "string")) problems.push(`${where}: env must map names to strings`);
-    const unknown = Array.isArray(declared) ? declared.filter((f) => !features.includes(f as Feature)) : [declared];
+    if (!Array.isArray(declared)) problems.push(`${where}: features must be a list, such as [streaming, validation]; got ${JSON.stringify(declared)}`);
+    const unknown = Array.isArray(declared) ? declared.filter((f) => !features.includes(f as Feature)) : [];
     if (unknown.length > 0) problems.push(`${where}: unknown feature(s) ${JSON.stringify(unknown)}; the features are ${features.join(", ")}`);
     if (problems.length > 0) return [];
     return [{

@@ -2,7 +2,7 @@
 // sends on purpose (PROTOCOL.md §3, §15).
 
 import { toBinary } from "@bufbuild/protobuf";
-import { type Frame, FrameDecoder, FrameSchema } from "@polyproc/protocol";
+import { type Frame, FrameSchema, decodeBody } from "@polyproc/protocol";
 import { frameFromSpec } from "./frame-spec.js";
 
 /** frameBytes encodes one frame with its 4-byte big-endian length (§3.1), whatever its size. */
@@ -59,27 +59,44 @@ export function hexOf(bytes: Uint8Array, max = 64): string {
 }
 
 /**
- * FrameReader collects the frames a fake peer receives. It decodes with the protocol's
- * FrameDecoder at the 16 MiB limit; `error` holds the first decoding error, after which it
- * reads nothing more.
+ * FrameReader collects the frames a fake peer receives (§3.1), at the 16 MiB limit. `error`
+ * holds the first problem (a length over the limit, a body that is not a Frame); the frames
+ * before it are kept, and nothing after it is read.
  */
 export class FrameReader {
-  private readonly decoder = new FrameDecoder({ maxFrameBytes: 16 * 1024 * 1024 });
   /** Every frame received so far, in order. */
   readonly frames: Frame[] = [];
   /** The first decoding error, if any. */
   error: Error | undefined;
+  private buffer = new Uint8Array(0);
+
+  constructor(private readonly maxFrameBytes = 16 * 1024 * 1024) {}
 
   /** push decodes a chunk and returns the frames it completed. */
   push(chunk: Uint8Array): Frame[] {
     if (this.error) return [];
-    try {
-      const frames = this.decoder.push(chunk);
-      this.frames.push(...frames);
-      return frames;
-    } catch (error) {
-      this.error = error as Error;
-      return [];
+    const joined = new Uint8Array(this.buffer.length + chunk.length);
+    joined.set(this.buffer);
+    joined.set(chunk, this.buffer.length);
+    const frames: Frame[] = [];
+    let at = 0;
+    while (joined.length - at >= 4) {
+      const length = new DataView(joined.buffer, joined.byteOffset + at, 4).getUint32(0);
+      if (length > this.maxFrameBytes) {
+        this.error = new Error(`FRAME_TOO_LARGE: a frame announces ${length} bytes, over the ${this.maxFrameBytes}-byte limit`);
+        break;
+      }
+      if (joined.length - at - 4 < length) break;
+      try {
+        frames.push(decodeBody(joined.slice(at + 4, at + 4 + length)));
+      } catch (error) {
+        this.error = error as Error;
+        break;
+      }
+      at += 4 + length;
     }
+    this.buffer = this.error ? new Uint8Array(0) : joined.slice(at);
+    this.frames.push(...frames);
+    return frames;
   }
 }

@@ -4,7 +4,7 @@
 // their CODE_ prefix. The readable form of a received frame has the same shape, so a case
 // compares what it received with what it expects (match.ts).
 
-import { type Frame, FrameSchema, type Value, ValueSchema, fromJson, fromValue, toJson, toValue } from "@polyproc/protocol";
+import { type Frame, FrameSchema, type Value, ValueSchema, fromJson, fromValue, toJson, toValue, validateValue } from "@polyproc/protocol";
 import { type JsonValue, create } from "@bufbuild/protobuf";
 
 /** valueFields lists, per frame kind, the paths of its Value fields (plain values in cases). */
@@ -95,8 +95,10 @@ export function readableFrame(frame: Frame): Record<string, unknown> {
     const value = child(source as Record<string, unknown> | undefined, last) as Value | undefined;
     if (target === undefined || value === undefined) continue;
     try {
+      validateValue(value, `${kind}.${path.join(".")}`);
       target[last] = fromValue(value);
     } catch (error) {
+      // A Value the protocol refuses (nested too deep, a duplicate map key, no kind).
       target[last] = { $invalid: (error as Error).message };
     }
   }
@@ -147,18 +149,26 @@ export const kindNumbers: Record<string, number> = {
   pong: 9, hello: 10, welcome: 11, reject: 12, subscribe: 13, unsubscribe: 14, shutdown: 15, goodbye: 16,
 };
 
-/** renameCodes prefixes bare error code names ("INTERNAL") with CODE_, as proto JSON spells them. */
+/**
+ * renameCodes prefixes bare error code names ("INTERNAL") with CODE_, as proto JSON spells
+ * them. Metadata maps are user data and keep their keys and values.
+ */
 function renameCodes(json: unknown): void {
   if (json === null || typeof json !== "object") return;
   for (const [key, value] of Object.entries(json)) {
+    if (key === "metadata") continue;
     if (key === "code" && typeof value === "string" && !value.startsWith("CODE_")) (json as Record<string, unknown>)[key] = `CODE_${value}`;
     else renameCodes(value);
   }
 }
 
-/** normalize makes proto JSON readable: int64 strings become numbers when safe, CODE_X becomes X. */
+/**
+ * normalize makes proto JSON readable: int64 strings become numbers when safe, CODE_X becomes
+ * X. Metadata maps are user data and stay as they are.
+ */
 function normalize(json: unknown, key = ""): unknown {
   if (Array.isArray(json)) return json.map((item) => normalize(item));
+  if (key === "metadata") return json;
   if (json !== null && typeof json === "object") {
     return Object.fromEntries(Object.entries(json).map(([k, v]) => [k, normalize(v, k)]));
   }

@@ -28,6 +28,11 @@ export interface HandshakeAwaiter {
   welcome(connection: PeerConnection, hello: HelloEvent, terms: HandshakeTerms): (event: PeerEvent) => void;
   /** rejected: a Hello presented the awaiter's token but failed checks 2-4 of §4.4, and got Reject. */
   rejected(error: PluginError): void;
+  /**
+   * broken: a Hello presented the awaiter's token, but the plugin sent more behind it before
+   * the host could answer (§4.4 rule 3, §15 #7), so the connection was closed without an answer.
+   */
+  broken(reason: string): void;
 }
 
 /** ConnectionRouterOptions configures a ConnectionRouter. */
@@ -104,10 +109,20 @@ export class ConnectionRouter {
   }
 
   private onHandshakeEvent(connection: PeerConnection, event: PeerEvent): ((event: PeerEvent) => void) | undefined {
-    if (event.type === "close") this.settle(connection);
+    if (event.type === "close") {
+      this.settle(connection);
+      // §1.2, §15: a close for a decoding error or a violation is reported with its reason.
+      if (event.error !== undefined) this.log.warn("closed a connection that broke the protocol during its handshake", { reason: event.reason });
+    }
     if (event.type !== "hello") return undefined;
     this.settle(connection);
     const awaiter = this.tokens.take(event.hello.token);
+    if (connection.peer.state === "closed") {
+      // Bytes came behind the Hello in the same read: the Peer has closed the connection for
+      // it (§4.4 rule 3, §15 #7), and neither Welcome nor Reject may follow.
+      awaiter?.broken(connection.peer.closeReason ?? "protocol violation during the handshake");
+      return undefined;
+    }
     if (awaiter === undefined) {
       this.log.warn("rejected a connection whose Hello presented a wrong or void token", { pluginName: event.hello.pluginName });
       this.reject(connection, new PluginError("UNAUTHENTICATED", "the token in Hello is not one this host is waiting for: present the POLYPROC_TOKEN the host started this process with, once"));

@@ -1,7 +1,7 @@
 import { PluginError } from "@polyproc/protocol";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { InstanceState } from "./instance-types.js";
-import { type TestHost, exited, startTestHost } from "./test-support.test-fixture.js";
+import { type TestHost, exited, fixtureCommand, startTestHost } from "./test-support.test-fixture.js";
 
 let host: TestHost;
 
@@ -88,5 +88,26 @@ describe("ConnectionRouter: handshake timeout (§4.5.1)", () => {
     } finally {
       await quick.close();
     }
+  });
+});
+
+describe("ConnectionRouter: bytes behind the Hello (§4.4 rule 3, §15 #7)", () => {
+  it("closes the connection without an answer and gives the instance up, naming the violation", async () => {
+    const instance = host.start("hasty-hello-plugin.ts", { startupTimeoutMs: 30_000 });
+    const failure = await instance.ready.catch((error: unknown) => error);
+    expect(PluginError.is(failure, "UNAVAILABLE")).toBe(true);
+    expect((failure as PluginError).message).toMatch(/PROTOCOL_VIOLATION/);
+    const info = await exited(instance);
+    expect(info.reason).toMatch(/^protocol violation: .*after its Hello/);
+    expect(info.stderrTail).not.toContain("the host answered");
+    await host.logger.waitFor((entry) => entry.msg === "closed a connection that broke the protocol during its handshake" && /after its Hello/.test(String(entry.fields["reason"])));
+  });
+
+  it("does the same when that Hello's token is wrong, without a Reject", async () => {
+    const instance = host.start("hasty-hello-plugin.ts", { startupTimeoutMs: 30_000, command: [...fixtureCommand("hasty-hello-plugin.ts"), "wrong-token"] });
+    const failure = await instance.ready.catch((error: unknown) => error);
+    expect((failure as PluginError).message).toMatch(/exited with code 1 before completing its handshake/);
+    expect((await exited(instance)).stderrTail).not.toContain("the host answered");
+    await host.logger.waitFor((entry) => entry.msg === "closed a connection that broke the protocol during its handshake" && /after its Hello/.test(String(entry.fields["reason"])));
   });
 });

@@ -148,6 +148,11 @@ export class ProcessInstance implements PluginInstance {
         this.log.error("the plugin's Hello was rejected", { code: error.code, reason: error.message });
         void this.finish();
       },
+      broken: (reason) => {
+        this.reason ??= `protocol violation: ${reason}`;
+        this.log.error("the plugin broke the protocol during its handshake", { reason });
+        void this.finish();
+      },
     };
   }
 
