@@ -55,6 +55,8 @@ describe("sdkExecutor.validate", () => {
     [[{ publish: { topic: "a..b" } }], /not a valid topic/],
     [[{ subscribe: { pattern: "a.>.b", as: "s" } }], /not a valid pattern/],
     [[{ expectPublished: { subscription: "s", expect: [] } }], /no earlier subscribe step is labelled s/],
+    [[{ stream: { fn: "stream", window: 0 } }], /window must be an integer ≥ 1/],
+    [[{ stream: { fn: "stream", expect: { items: 3 } } }], /expect.items must be a list/],
   ])("rejects the steps %j", (steps, message) => {
     const problems = sdkExecutor.validate(sdkCase(steps as Record<string, unknown>[]));
     expect(problems.join("\n")).toMatch(message);
@@ -89,6 +91,21 @@ describe("sdkExecutor.run with the node conformance plugin", () => {
     const failing = run(sdkCase([{ call: { fn: "fail", args: { code: "NOT_FOUND", message: "gone" }, expect: { error: { code: "ABORTED" } } } }]));
     await expect(failing).rejects.toThrow(CaseFailure);
     await expect(failing).rejects.toThrow(/error.code: expected "ABORTED", got "NOT_FOUND"/);
+  });
+
+  it("reads a stream with PluginHost.stream: its items, then leaving it after take", async () => {
+    const trace = await run(sdkCase([
+      { stream: { fn: "stream", args: { n: 3 }, window: 1, expect: { count: 3, items: [{ index: 0 }, { index: 1 }, { index: 2 }] } } },
+      { stream: { fn: "stream", args: { n: 100, key: "left" }, take: 2, expect: { count: 2 } } },
+      { call: { fn: "observed", args: { key: "left" }, expect: { value: { cancelled: true, finished: false } } } },
+    ]));
+    expect(trace.join("\n")).toMatch(/→ stream stream \{"n":3\} window 1[\s\S]*← stream: 3 items[\s\S]*take 2[\s\S]*← stream: 2 items .*left after take/);
+  });
+
+  it("fails a stream step whose stream ends otherwise than expected", async () => {
+    const failing = run(sdkCase([{ stream: { fn: "stream", args: { n: 4, failAt: 1 }, expect: { count: 4 } } }]));
+    await expect(failing).rejects.toThrow(CaseFailure);
+    await expect(failing).rejects.toThrow(/expected 4 items, got 1; expected the stream to end normally, but it ended with an error/);
   });
 
   it("settles promptly and leaves no process when the case is aborted", async () => {

@@ -1,4 +1,4 @@
-import { PluginError } from "@polyproc/protocol";
+import { DEFAULT_INITIAL_CREDIT, PluginError } from "@polyproc/protocol";
 
 /** CallOptions are the options of PluginHost.call. */
 export interface CallOptions {
@@ -25,6 +25,23 @@ export interface CallOptions {
   idempotent?: boolean;
 }
 
+/**
+ * StreamOptions are the options of PluginHost.stream: those of a call, its deadline covering
+ * the whole stream (§6.5), and the credit window. A stream is never retried: its items may
+ * already have been consumed.
+ */
+export interface StreamOptions extends Omit<CallOptions, "idempotent"> {
+  /**
+   * The most items the plugin may send ahead of the consumer (§10.2, §10.6): the credit sent
+   * with the Call, topped up as the consumer reads (once it has read half the window), so
+   * that the host never buffers more. Default 32.
+   */
+  window?: number;
+}
+
+/** MAX_WINDOW is the largest credit a caller may grant (§10.2.3). */
+const MAX_WINDOW = 0xffffffff;
+
 const METADATA_KEY = /^[a-z0-9][a-z0-9._-]*$/;
 
 /** checkCallOptions returns INVALID_ARGUMENT naming the first malformed option, or undefined. */
@@ -43,6 +60,17 @@ export function checkCallOptions(options: CallOptions): PluginError | undefined 
     if (!METADATA_KEY.test(key)) return invalid(`options.metadata key "${key}" must be lowercase, matching [a-z0-9][a-z0-9._-]* (§5.5)`);
     if (key.startsWith("polyproc-")) return invalid(`options.metadata key "${key}" is reserved for the protocol (§5.5.3); choose another`);
     if (typeof value !== "string") return invalid(`options.metadata["${key}"] must be a string`);
+  }
+  return undefined;
+}
+
+/** checkStreamOptions is checkCallOptions for PluginHost.stream, with `window`. */
+export function checkStreamOptions(options: StreamOptions): PluginError | undefined {
+  const invalidCall = checkCallOptions(options);
+  if (invalidCall !== undefined) return invalidCall;
+  const { window = DEFAULT_INITIAL_CREDIT } = options;
+  if (!Number.isInteger(window) || window < 1 || window > MAX_WINDOW) {
+    return invalid(`options.window must be an integer from 1 to ${MAX_WINDOW} (items the plugin may send ahead), got ${String(window)}`);
   }
   return undefined;
 }

@@ -1,10 +1,12 @@
-import { type CallId, type CallInit, PluginError } from "@polyproc/protocol";
+import { type CallId, type CallInit, type PlainValue, PluginError } from "@polyproc/protocol";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type CallChannel, CallTable } from "./call-table.js";
+import type { StreamSink } from "./instance-types.js";
 
 class FakeChannel implements CallChannel {
   sent: CallInit[] = [];
   cancels: [CallId, string][] = [];
+  grants: [CallId, number][] = [];
   next = 1;
   refuse: unknown = undefined;
   call(init: CallInit): CallId {
@@ -15,8 +17,25 @@ class FakeChannel implements CallChannel {
   cancel(id: CallId, reason: string): void {
     this.cancels.push([id, reason]);
   }
+  grant(id: CallId, items: number): void {
+    this.grants.push([id, items]);
+  }
   now(): number {
     return Date.now();
+  }
+}
+
+/** RecordingSink keeps a stream's items and the grant function the table gave it. */
+class RecordingSink implements StreamSink {
+  items: PlainValue[] = [];
+  grant: (items: number) => void = () => {
+    throw new Error("not opened");
+  };
+  opened(grant: (items: number) => void): void {
+    this.grant = grant;
+  }
+  item(value: PlainValue): void {
+    this.items.push(value);
   }
 }
 
@@ -104,5 +123,48 @@ describe("CallTable", () => {
     vi.advanceTimersByTime(100);
     expect(channel.cancels).toEqual([]);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  describe("streams (§10)", () => {
+    it("sends a streaming Call with its credit, passes the items on in order, and resolves with null at StreamEnd", async () => {
+      const sink = new RecordingSink();
+      const stream = table.start("count", { n: 2 }, { initialCredit: 4 }, sink);
+      expect(channel.sent).toEqual([{ function: "count", args: { n: 2 }, deadline: undefined, metadata: undefined, streaming: true, initialCredit: 4 }]);
+      table.item({ type: "item", id: 1, value: 0, cancelled: false });
+      table.item({ type: "item", id: 1, value: 1, cancelled: false });
+      sink.grant(2);
+      expect(channel.grants).toEqual([[1, 2]]);
+      table.answer({ type: "end", id: 1, cancelled: false });
+      await expect(stream).resolves.toBeNull();
+      expect(sink.items).toEqual([0, 1]);
+      sink.grant(2);
+      expect(channel.grants).toEqual([[1, 2]]);
+    });
+
+    it("rejects with the plugin's StreamEnd error as a remote PluginError", async () => {
+      const stream = table.start("count", null, {}, new RecordingSink());
+      table.answer({ type: "end", id: 1, error: { code: "ABORTED", message: "failed at 2" }, cancelled: false });
+      await expect(stream).rejects.toMatchObject({ code: "ABORTED", message: "failed at 2", remote: true });
+    });
+
+    it("fails a stream past its deadline, sends Cancel(deadline), and drops the items that still arrive (§6.5, §10.4)", async () => {
+      const sink = new RecordingSink();
+      const stream = table.start("count", null, { deadline: Date.now() + 100 }, sink);
+      vi.advanceTimersByTime(100);
+      await expect(stream).rejects.toMatchObject({ code: "DEADLINE_EXCEEDED", message: expect.stringContaining("stream count passed its deadline") });
+      expect(channel.cancels).toEqual([[1, "deadline"]]);
+      table.item({ type: "item", id: 1, value: "late", cancelled: true });
+      expect(sink.items).toEqual([]);
+      sink.grant(1);
+      expect(channel.grants).toEqual([]);
+    });
+
+    it("cancels a stream when its signal aborts", async () => {
+      const controller = new AbortController();
+      const stream = table.start("count", null, { signal: controller.signal }, new RecordingSink());
+      controller.abort(new Error("the consumer stopped reading the stream"));
+      await expect(stream).rejects.toMatchObject({ code: "CANCELLED", message: "stream count was cancelled: the consumer stopped reading the stream" });
+      expect(channel.cancels).toEqual([[1, "cancelled by caller"]]);
+    });
   });
 });

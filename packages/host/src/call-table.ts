@@ -1,6 +1,6 @@
-import { type CallId, type CallInit, type ErrorEvent, type PlainValue, PluginError, type ResultEvent } from "@polyproc/protocol";
+import { type CallId, type CallInit, type EndEvent, type ErrorEvent, type ItemEvent, type PlainValue, PluginError, type ResultEvent } from "@polyproc/protocol";
 import { type DeadlineEntry, DeadlineQueue } from "@polyproc/protocol/node";
-import type { InstanceCallOptions } from "./instance-types.js";
+import type { InstanceStreamOptions, StreamSink } from "./instance-types.js";
 
 /** CallChannel is what a CallTable sends through: the instance's Peer and its connection. */
 export interface CallChannel {
@@ -8,11 +8,13 @@ export interface CallChannel {
   call(init: CallInit): CallId;
   /** Sends Cancel for an open call. */
   cancel(id: CallId, reason: string): void;
+  /** Sends Credit for an open stream (§10.2). */
+  grant(id: CallId, items: number): void;
   /** The clock of deadlines: performance.now(). */
   now(): number;
 }
 
-/** PendingCall is one call waiting for its answer. */
+/** PendingCall is one call waiting for its answer; a streaming one has its sink. */
 class PendingCall implements DeadlineEntry {
   deadlineIndex = -1;
   signal: AbortSignal | undefined = undefined;
@@ -24,14 +26,22 @@ class PendingCall implements DeadlineEntry {
     readonly deadline: number,
     readonly resolve: (value: PlainValue) => void,
     readonly reject: (error: unknown) => void,
+    readonly sink: StreamSink | undefined,
   ) {}
+
+  /** what names the call in messages. */
+  get what(): string {
+    return this.sink === undefined ? `call to ${this.fn}` : `stream ${this.fn}`;
+  }
 }
 
 /**
- * CallTable holds the calls the host has made on one connection until each settles, exactly
- * once: with the plugin's answer; with DEADLINE_EXCEEDED when the deadline passes first
- * (§6.3) or CANCELLED when the caller's signal aborts (§7.4), sending Cancel in both cases;
- * or with the error given to failAll when the connection ends (§14.1).
+ * CallTable holds the calls the host has made on one connection, streams included (§10.1.3),
+ * until each settles, exactly once: with the plugin's answer (a Result, or a StreamEnd after
+ * the stream's items); with DEADLINE_EXCEEDED when the deadline passes first (§6.3; for a
+ * stream it covers the whole stream, §6.5) or CANCELLED when the caller's signal aborts
+ * (§7.4), sending Cancel in both cases; or with the error given to failAll when the
+ * connection ends (§14.1).
  */
 export class CallTable {
   private readonly calls = new Map<CallId, PendingCall>();
@@ -47,29 +57,47 @@ export class CallTable {
     return this.calls.size;
   }
 
-  /** start sends a call and returns the promise of its outcome. */
-  start(fn: string, args: PlainValue, options: InstanceCallOptions = {}): Promise<PlainValue> {
+  /**
+   * start sends a call and returns the promise of its outcome. With a sink, the call is a
+   * stream (§10.1): its items go to the sink and the promise resolves with null at its end.
+   */
+  start(fn: string, args: PlainValue, options: InstanceStreamOptions = {}, sink?: StreamSink): Promise<PlainValue> {
     const { deadline, metadata, signal } = options;
-    if (signal?.aborted === true) return Promise.reject(cancelledError(fn, signal));
+    if (signal?.aborted === true) return Promise.reject(cancelledError(sink === undefined ? `call to ${fn}` : `stream ${fn}`, signal));
+    const init: CallInit =
+      sink === undefined ? { function: fn, args, deadline, metadata } : { function: fn, args, deadline, metadata, streaming: true, initialCredit: options.initialCredit };
     let id: CallId;
     try {
-      id = this.channel.call({ function: fn, args, deadline, metadata });
+      id = this.channel.call(init);
     } catch (error) {
       return Promise.reject(error);
     }
     return new Promise((resolve, reject) => {
-      const call = new PendingCall(id, fn, deadline ?? Infinity, resolve, reject);
+      const call = new PendingCall(id, fn, deadline ?? Infinity, resolve, reject, sink);
       this.calls.set(id, call);
       if (deadline !== undefined) this.deadlines.add(call);
       if (signal !== undefined) this.watch(call, signal);
+      sink?.opened((items) => {
+        if (this.calls.get(id) === call) this.channel.grant(id, items);
+      });
     });
   }
 
-  /** answer settles a call with the plugin's Result or Error; answers to cancelled calls are discarded (§7.4). */
-  answer(event: ResultEvent | ErrorEvent): void {
+  /** item passes one item to its stream's sink; items of a stream given up are discarded (§10.4). */
+  item(event: ItemEvent): void {
+    if (event.cancelled) return;
+    this.calls.get(event.id)?.sink?.item(event.value);
+  }
+
+  /**
+   * answer settles a call with the plugin's Result or Error, or a stream with its StreamEnd;
+   * answers to cancelled calls are discarded (§7.4).
+   */
+  answer(event: ResultEvent | ErrorEvent | EndEvent): void {
     const call = this.take(event.id);
     if (call === undefined) return;
     if (event.type === "result") call.resolve(event.value);
+    else if (event.error === undefined) call.resolve(null);
     else call.reject(PluginError.fromInfo(event.error, true));
   }
 
@@ -88,7 +116,8 @@ export class CallTable {
   private expire(id: CallId): void {
     const call = this.take(id);
     if (call === undefined) return;
-    call.reject(new PluginError("DEADLINE_EXCEEDED", `call to ${call.fn} passed its deadline before the plugin answered; give it a longer timeout if it needs more time`));
+    const late = call.sink === undefined ? "before the plugin answered" : "before the stream ended (its deadline covers the whole stream, §6.5)";
+    call.reject(new PluginError("DEADLINE_EXCEEDED", `${call.what} passed its deadline ${late}; give it a longer timeout if it needs more time`));
     this.channel.cancel(id, "deadline");
   }
 
@@ -96,7 +125,7 @@ export class CallTable {
   private abort(id: CallId, signal: AbortSignal): void {
     const call = this.take(id);
     if (call === undefined) return;
-    call.reject(cancelledError(call.fn, signal));
+    call.reject(cancelledError(call.what, signal));
     this.channel.cancel(id, "cancelled by caller");
   }
 
@@ -110,8 +139,8 @@ export class CallTable {
   }
 }
 
-function cancelledError(fn: string, signal: AbortSignal): PluginError {
+function cancelledError(what: string, signal: AbortSignal): PluginError {
   const reason: unknown = signal.reason;
   const why = reason instanceof Error ? reason.message : typeof reason === "string" ? reason : "the caller's signal aborted";
-  return new PluginError("CANCELLED", `call to ${fn} was cancelled: ${why}`, { cause: reason });
+  return new PluginError("CANCELLED", `${what} was cancelled: ${why}`, { cause: reason });
 }

@@ -46,7 +46,7 @@ export interface ConnectionRouterOptions {
   maxProtocol?: number;
   /**
    * The capabilities the host offers (§16.2). Default ["streaming"]: plugins may declare
-   * streaming functions (PluginHost.call refuses them with UNIMPLEMENTED; it makes unary calls).
+   * streaming functions, which PluginHost.stream reads.
    */
   capabilities?: Capability[];
 }

@@ -1,16 +1,22 @@
 import { PluginError, type FunctionInfo, type PlainValue } from "@polyproc/protocol";
 import { afterEach } from "vitest";
-import type { ExitInfo, InstanceCallOptions, InstanceEvents, InstanceState, PluginInstance } from "./instance-types.js";
+import type { ExitInfo, InstanceEvents, InstanceState, InstanceStreamOptions, PluginInstance, StreamSink } from "./instance-types.js";
 import type { HostEventName, HostEvents } from "./host-events.js";
 import type { InstanceFactory, InstanceInit, PluginConfig, PluginHostOptions, ResolvedPluginConfig } from "./plugin-options.js";
 import { PluginHost } from "./plugin-host.js";
 
-/** FakeCall is one call a FakeInstance received; the test answers it. */
+/**
+ * FakeCall is one call a FakeInstance received; the test answers it. A stream's items go to
+ * `sink` (the test calls sink.item), `granted` counting the credit (initial plus grants);
+ * resolve(null) ends it.
+ */
 export interface FakeCall {
   fn: string;
   args: PlainValue;
-  options: InstanceCallOptions;
+  options: InstanceStreamOptions;
   instance: FakeInstance;
+  sink: StreamSink | undefined;
+  granted: number;
   resolve(value: PlainValue): void;
   reject(error: unknown): void;
 }
@@ -76,7 +82,15 @@ export class FakeInstance implements PluginInstance {
     for (let n = 0; n < answered; n++) for (const listener of this.listeners.capacity) listener();
   }
 
-  call(fn: string, args: PlainValue, options: InstanceCallOptions = {}): Promise<PlainValue> {
+  call(fn: string, args: PlainValue, options: InstanceStreamOptions = {}): Promise<PlainValue> {
+    return this.open(fn, args, options, undefined);
+  }
+
+  async stream(fn: string, args: PlainValue, sink: StreamSink, options: InstanceStreamOptions = {}): Promise<void> {
+    await this.open(fn, args, options, sink);
+  }
+
+  private open(fn: string, args: PlainValue, options: InstanceStreamOptions, sink: StreamSink | undefined): Promise<PlainValue> {
     if (this.current !== "ready") return Promise.reject(new PluginError("UNAVAILABLE", `${this.id} is ${this.current}`, { retryable: true }));
     if (this.inFlight >= this.maxConcurrency) throw new Error(`${this.id}: more calls than maxConcurrency ${this.maxConcurrency}`);
     return new Promise<PlainValue>((resolve, reject) => {
@@ -85,11 +99,16 @@ export class FakeInstance implements PluginInstance {
         args,
         options,
         instance: this,
+        sink,
+        granted: options.initialCredit ?? 32,
         resolve: (value) => this.finish(call, () => resolve(value)),
         reject: (error) => this.finish(call, () => reject(error)),
       };
       this.pending.push(call);
       this.received.push(call);
+      sink?.opened((items) => {
+        if (this.pending.includes(call)) call.granted += items;
+      });
       this.onCall(call);
       const giveUp = (error: PluginError) => {
         if (this.pending.includes(call)) this.lingering.push(call);

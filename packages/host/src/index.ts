@@ -3,7 +3,7 @@
 
 export { PluginHost } from "./plugin-host.js";
 export type { FunctionDescription, StopOptions } from "./plugin-host.js";
-export type { CallOptions } from "./call-options.js";
+export type { CallOptions, StreamOptions } from "./call-options.js";
 export { pluginDefaults } from "./plugin-options.js";
 export type {
   HeartbeatOptions,
@@ -19,7 +19,15 @@ export type {
 export type { ExitEvent, FailedEvent, HostEventName, HostEvents, InstanceEvent, RestartEvent } from "./host-events.js";
 export type { CallStats, HostStats, InstanceStats, PluginState, PluginStats } from "./stats.js";
 export type { LatencyPercentiles } from "./latency-histogram.js";
-export type { ExitInfo, InstanceCallOptions, InstanceEvents, InstanceState, PluginInstance } from "./instance-types.js";
+export type {
+  ExitInfo,
+  InstanceCallOptions,
+  InstanceEvents,
+  InstanceState,
+  InstanceStreamOptions,
+  PluginInstance,
+  StreamSink,
+} from "./instance-types.js";
 export { createConsoleLogger, quietLogger } from "./logger.js";
 export type { ConsoleLoggerOptions, LogFields, Logger, LogLevel } from "./logger.js";
 export { PluginError } from "@polyproc/protocol";

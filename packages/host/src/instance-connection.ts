@@ -2,7 +2,7 @@ import { type CallId, type CloseEvent, type PeerEvent, type PlainValue, PluginEr
 import type { PeerConnection } from "@polyproc/protocol/node";
 import { CallTable } from "./call-table.js";
 import { Heartbeat } from "./heartbeat.js";
-import type { InstanceCallOptions } from "./instance-types.js";
+import type { InstanceCallOptions, InstanceStreamOptions, StreamSink } from "./instance-types.js";
 
 /** ConnectionHooks are what an InstanceConnection reports to its instance. */
 export interface ConnectionHooks {
@@ -26,9 +26,9 @@ export interface ConnectionSettings {
 
 /**
  * InstanceConnection is the welcomed connection of one instance: the calls the host makes
- * on it (with their deadlines and cancels), the heartbeat (§11), Shutdown (§13.1), and the
- * plugin's Goodbye and close. It turns every Peer command into one flush at the end of the
- * event-loop turn, so that the writes of a turn are batched (§3.3).
+ * on it, streams included (with their deadlines, cancels and credit), the heartbeat (§11),
+ * Shutdown (§13.1), and the plugin's Goodbye and close. It turns every Peer command into one
+ * flush at the end of the event-loop turn, so that the writes of a turn are batched (§3.3).
  */
 export class InstanceConnection {
   private readonly calls: CallTable;
@@ -45,6 +45,7 @@ export class InstanceConnection {
     this.calls = new CallTable({
       call: (init) => this.flushed(peer.call(init, now())),
       cancel: (id, reason) => this.flushed(peer.cancel(id, reason)),
+      grant: (id, items) => this.flushed(peer.grant(id, items)),
       now,
     });
     this.heartbeat = new Heartbeat(settings.heartbeatIntervalMs, settings.heartbeatMissLimit, {
@@ -70,11 +71,20 @@ export class InstanceConnection {
     return this.calls.start(fn, args, options);
   }
 
+  /** stream opens one streaming call (§10); see CallTable. */
+  async stream(fn: string, args: PlainValue, sink: StreamSink, options?: InstanceStreamOptions): Promise<void> {
+    await this.calls.start(fn, args, options, sink);
+  }
+
   /** handle takes the connection's events after the handshake. */
   readonly handle = (event: PeerEvent): void => {
     switch (event.type) {
+      case "item":
+        this.calls.item(event);
+        return;
       case "result":
       case "error":
+      case "end":
         this.calls.answer(event);
         this.hooks.capacity();
         return;

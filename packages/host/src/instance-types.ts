@@ -28,6 +28,24 @@ export interface InstanceCallOptions {
   signal?: AbortSignal;
 }
 
+/** InstanceStreamOptions are the options of a streaming call on an instance. */
+export interface InstanceStreamOptions extends InstanceCallOptions {
+  /** The credit sent with the Call: the items the plugin may send before the first grant (§10.2). Default 32 (§10.6). */
+  initialCredit?: number;
+}
+
+/**
+ * StreamSink receives the items of a streaming call (§10) from the instance that runs it.
+ * The instance calls `opened` once, when the Call is sent, then `item` for each item in
+ * order, never more than the credit granted (initialCredit plus every `grant`).
+ */
+export interface StreamSink {
+  /** opened hands over `grant`, which sends Credit for `items` more items (§10.2); ignored once the stream ended. */
+  opened(grant: (items: number) => void): void;
+  /** item takes the next item of the stream. */
+  item(value: PlainValue): void;
+}
+
 /** InstanceEvents are what an instance reports to its pool. */
 export interface InstanceEvents {
   state: (state: InstanceState, previous: InstanceState) => void;
@@ -63,6 +81,14 @@ export interface PluginInstance {
    * the exit code or signal and the stderr tail when the instance ends).
    */
   call(fn: string, args: PlainValue, options?: InstanceCallOptions): Promise<PlainValue>;
+  /**
+   * stream runs one streaming function (§10), its items going to `sink`. It counts as a call
+   * in inFlight and settles exactly once, as call does: resolved when the stream ends
+   * normally, rejected with the PluginError that ends it (the plugin's StreamEnd error;
+   * local DEADLINE_EXCEEDED or CANCELLED, after which further items are dropped; UNAVAILABLE
+   * when the instance ends).
+   */
+  stream(fn: string, args: PlainValue, sink: StreamSink, options?: InstanceStreamOptions): Promise<void>;
   /** ready resolves when the instance is welcomed; rejects with a PluginError if it ends first. */
   readonly ready: Promise<void>;
   /** stop drains the instance: Shutdown, wait for Goodbye up to graceMs, then SIGTERM, then SIGKILL (§13). */

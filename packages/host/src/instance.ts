@@ -6,12 +6,15 @@ import type { ConnectionRouter, HandshakeAwaiter, HandshakeTerms } from "./conne
 import { InstanceConnection } from "./instance-connection.js";
 import { type InstanceEnd, instanceError, unavailableError } from "./instance-errors.js";
 import { type InstanceOptions, type ResolvedInstanceOptions, resolveInstanceOptions } from "./instance-options.js";
-import type { ExitInfo, InstanceCallOptions, InstanceEvents, InstanceState, PluginInstance } from "./instance-types.js";
+import type { ExitInfo, InstanceCallOptions, InstanceEvents, InstanceState, InstanceStreamOptions, PluginInstance, StreamSink } from "./instance-types.js";
 import type { Logger } from "./logger.js";
 import { type ProcessOutput, readProcessOutput } from "./process-output.js";
 import { hasExited, signalProcess, spawnPlugin, terminate, whenExited } from "./spawn.js";
 import { newToken } from "./token.js";
 import { within } from "./within.js";
+
+/** SHUTDOWN_ANSWER_MARGIN_MS: how long past the Shutdown grace the host waits before it terminates (§1.4, §13.3.1). */
+export const SHUTDOWN_ANSWER_MARGIN_MS = 1_000;
 
 /** How long the host waits for the exit status and the end of stderr after the connection ends (§14.1). */
 export const EXIT_STATUS_WAIT_MS = 500;
@@ -118,12 +121,13 @@ export class ProcessInstance implements PluginInstance {
   }
 
   call(fn: string, args: PlainValue, options?: InstanceCallOptions): Promise<PlainValue> {
-    if (this.currentState !== "ready" || this.connection === undefined) {
-      const { plugin } = this.options;
-      const message = `plugin ${plugin} instance ${this.id} is ${this.currentState}, not ready; send the call to a ready instance`;
-      return Promise.reject(new PluginError("UNAVAILABLE", message, { retryable: true, originPlugin: plugin, originInstance: this.id }));
-    }
+    if (this.currentState !== "ready" || this.connection === undefined) return Promise.reject(this.notReady());
     return this.connection.call(fn, args, options);
+  }
+
+  stream(fn: string, args: PlainValue, sink: StreamSink, options?: InstanceStreamOptions): Promise<void> {
+    if (this.currentState !== "ready" || this.connection === undefined) return Promise.reject(this.notReady());
+    return this.connection.stream(fn, args, sink, options);
   }
 
   stop(graceMs: number): Promise<ExitInfo> {
@@ -223,7 +227,8 @@ export class ProcessInstance implements PluginInstance {
     } else if (this.currentState === "ready" || this.currentState === "draining") {
       this.connection?.shutdown(graceMs, "host stopping");
       this.setState("draining");
-      if (!(await within(this.closed, graceMs))) {
+      // §13.3.1: the margin lets the calls the plugin cancels at the end of the grace be answered.
+      if (!(await within(this.closed, graceMs + SHUTDOWN_ANSWER_MARGIN_MS))) {
         this.reason ??= "stopped: the shutdown grace ran out";
         this.log.warn("the plugin did not leave within the shutdown grace; terminating it", { graceMs });
         await terminate(this.child, this.options.killTimeoutMs);
@@ -272,6 +277,12 @@ export class ProcessInstance implements PluginInstance {
       reason: this.reason ?? (this.connection !== undefined && !hasExited(this.child) ? "connection lost" : "exited"),
       stderrTail: this.output.stderrTail.text(),
     };
+  }
+
+  private notReady(): PluginError {
+    const { plugin } = this.options;
+    const message = `plugin ${plugin} instance ${this.id} is ${this.currentState}, not ready; send the call to a ready instance`;
+    return new PluginError("UNAVAILABLE", message, { retryable: true, originPlugin: plugin, originInstance: this.id });
   }
 
   private startFailure(end: InstanceEnd): PluginError {

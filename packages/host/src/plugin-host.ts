@@ -1,5 +1,5 @@
-import { PluginError, type PlainValue } from "@polyproc/protocol";
-import { checkCallOptions, type CallOptions } from "./call-options.js";
+import { DEFAULT_INITIAL_CREDIT, PluginError, type PlainValue } from "@polyproc/protocol";
+import { checkCallOptions, checkStreamOptions, type CallOptions, type StreamOptions } from "./call-options.js";
 import { HostEventEmitter, type HostEventName, type HostEvents } from "./host-events.js";
 import { quietLogger, type Logger } from "./logger.js";
 import type { PluginHostOptions } from "./plugin-options.js";
@@ -8,6 +8,7 @@ import { PluginPool } from "./pool.js";
 import type { ProcessInstances } from "./process-instances.js";
 import { resolvePluginConfigs } from "./resolve-options.js";
 import type { HostStats } from "./stats.js";
+import { StreamReader } from "./stream-reader.js";
 
 /** FunctionDescription is one function of one plugin, as PluginHost.functions lists it. */
 export interface FunctionDescription {
@@ -73,6 +74,7 @@ export class PluginHost {
    * RESOURCE_EXHAUSTED (every instance busy and the queue full or too slow),
    * FAILED_PRECONDITION (the plugin is failed or stopped), DEADLINE_EXCEEDED, CANCELLED,
    * UNAVAILABLE (its instance ended under it, or the host is closed), or the plugin's own error.
+   * A streaming function is refused with UNIMPLEMENTED: read it with stream().
    */
   call(plugin: string, fn: string, args: PlainValue = null, options: CallOptions = {}): Promise<PlainValue> {
     const pool = this.pools.get(plugin);
@@ -81,6 +83,33 @@ export class PluginHost {
     const invalid = checkCallOptions(options);
     if (invalid !== undefined) return Promise.reject(invalid);
     return pool.call(fn, args, options);
+  }
+
+  /**
+   * stream runs the streaming function `fn` of `plugin` with `args` and returns its items as
+   * an async iterator, for `for await`. The call is sent when the first item is asked for,
+   * and counts as a call of its instance until the stream ends. At most `options.window`
+   * items (default 32) travel or wait ahead of the consumer: credit is granted as it reads
+   * (§10.2, §10.6). Leaving the loop early (break, return, throw) cancels the stream on the
+   * plugin (§10.4). Reading throws a PluginError, after the items that came before it: the
+   * plugin's error ending the stream, UNIMPLEMENTED for a function that does not stream,
+   * DEADLINE_EXCEEDED (the deadline covers the whole stream, §6.5) or CANCELLED (the
+   * signal), without the items still buffered; UNAVAILABLE when the instance ends under it;
+   * and the other refusals of call().
+   */
+  stream(plugin: string, fn: string, args: PlainValue = null, options: StreamOptions = {}): AsyncIterableIterator<PlainValue> {
+    const invalid = checkStreamOptions(options);
+    if (invalid !== undefined) return new StreamReader(DEFAULT_INITIAL_CREDIT, (reader) => reader.finish(invalid));
+    const begin = (reader: StreamReader): void => {
+      const pool = this.pools.get(plugin);
+      if (pool === undefined) return reader.finish(this.unknownPlugin(plugin));
+      if (this.closing !== undefined) return reader.finish(closedError(plugin, fn));
+      pool.stream(fn, args, reader, { ...options, signal: reader.signal }).then(
+        () => reader.finish(),
+        (error: unknown) => reader.finish(error),
+      );
+    };
+    return new StreamReader(options.window ?? DEFAULT_INITIAL_CREDIT, begin, options.signal);
   }
 
   /** functions lists every function of every plugin, with its schemas parsed from the Hello's JSON text. */

@@ -13,11 +13,12 @@ export interface PoolView {
 const LISTED = 20;
 
 /**
- * callableError checks that a plugin serves `fn` as a plain call: NOT_FOUND listing its
- * functions (§5.7), UNIMPLEMENTED for a streaming function. undefined when callable or when
- * the functions are not known yet.
+ * callableError checks that a plugin serves `fn`, and in the mode asked (§5.8 checks 6, 7):
+ * NOT_FOUND listing its functions (§5.7); UNIMPLEMENTED for a streaming function called with
+ * call(), or a plain one read with stream(). undefined when callable or when the functions
+ * are not known yet.
  */
-export function callableError(plugin: string, fn: string, functions: readonly FunctionInfo[] | undefined): PluginError | undefined {
+export function callableError(plugin: string, fn: string, functions: readonly FunctionInfo[] | undefined, streaming: boolean): PluginError | undefined {
   if (functions === undefined) return undefined;
   const info = functions.find((candidate) => candidate.name === fn);
   if (info === undefined) {
@@ -25,8 +26,17 @@ export function callableError(plugin: string, fn: string, functions: readonly Fu
     const list = names.length === 0 ? "it serves none" : `it serves: ${names.slice(0, LISTED).join(", ")}${names.length > LISTED ? ", …" : ""}`;
     return new PluginError("NOT_FOUND", `plugin ${plugin} has no function "${fn}"; ${list}`);
   }
-  if (info.streaming === true) {
-    return new PluginError("UNIMPLEMENTED", `${plugin}.${fn} is a streaming function; it cannot be called with call()`);
+  if (info.streaming === true && !streaming) {
+    return new PluginError(
+      "UNIMPLEMENTED",
+      `${plugin}.${fn} is a streaming function; it cannot be called with call(): read its items with host.stream("${plugin}", "${fn}", args)`,
+    );
+  }
+  if (info.streaming !== true && streaming) {
+    return new PluginError(
+      "UNIMPLEMENTED",
+      `${plugin}.${fn} is not a streaming function; it cannot be read with stream(): call it with host.call("${plugin}", "${fn}", args)`,
+    );
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 import type { PlainValue } from "@polyproc/protocol";
 import type { QueueEntry, QueueExpiry } from "./call-queue.js";
 import type { InstanceSlot } from "./instance-slot.js";
-import type { PluginInstance } from "./instance-types.js";
+import type { PluginInstance, StreamSink } from "./instance-types.js";
 
 /** PoolJobInit is one call as the pool runs it. */
 export interface PoolJobInit {
@@ -15,6 +15,8 @@ export interface PoolJobInit {
   slot: number | undefined;
   /** Whether a call that failed because its instance ended may run again elsewhere (§14.1.3). */
   idempotent: boolean;
+  /** A streaming call (§10): where its items go, and the credit its Call grants. */
+  stream: { sink: StreamSink; initialCredit: number } | undefined;
 }
 
 /** JobOwner is the pool side of a PoolJob: told when the job leaves the queue unrun, and when it settles. */
@@ -25,8 +27,9 @@ export interface JobOwner {
 }
 
 /**
- * PoolJob is one application call inside a pool, across its attempts (at most two: the
- * retry of §14.1.3). It settles exactly once, settling the promise PluginPool.call returned.
+ * PoolJob is one application call (or stream) inside a pool, across its attempts (at most
+ * two: the retry of §14.1.3). It settles exactly once, settling the promise PluginPool.call
+ * or PluginPool.stream returned.
  */
 export class PoolJob implements QueueEntry {
   attempt = 1;

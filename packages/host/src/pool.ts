@@ -1,7 +1,7 @@
-import { PluginError, type FunctionInfo, type PlainValue } from "@polyproc/protocol";
-import type { CallOptions } from "./call-options.js";
+import { DEFAULT_INITIAL_CREDIT, PluginError, type FunctionInfo, type PlainValue } from "@polyproc/protocol";
+import type { CallOptions, StreamOptions } from "./call-options.js";
 import { CallQueue, type QueueExpiry } from "./call-queue.js";
-import type { PluginInstance } from "./instance-types.js";
+import type { PluginInstance, StreamSink } from "./instance-types.js";
 import type { InstanceSlot, TrackedInstance } from "./instance-slot.js";
 import type { ResolvedPluginConfig } from "./plugin-options.js";
 import { busyError, callableError, notReadyError } from "./pool-checks.js";
@@ -11,10 +11,10 @@ import { PoolSupervisor, type SupervisorDeps } from "./pool-supervisor.js";
 import { CallRecorder, type PluginStats, type PluginState } from "./stats.js";
 
 /**
- * PluginPool runs the calls of one plugin on its instances: each call goes to the ready
- * instance with the fewest calls in flight below its maxConcurrency (or, with an affinity
- * key, to the key's slot); when none can take it, it waits in a bounded queue for up to
- * queue.timeoutMs, then fails with RESOURCE_EXHAUSTED. A call whose instance ends under it
+ * PluginPool runs the calls of one plugin, streams included, on its instances: each call goes
+ * to the ready instance with the fewest calls in flight below its maxConcurrency (or, with an
+ * affinity key, to the key's slot); when none can take it, it waits in a bounded queue for up
+ * to queue.timeoutMs, then fails with RESOURCE_EXHAUSTED. A call whose instance ends under it
  * is retried once elsewhere when idempotent (§14.1.3). Its PoolSupervisor keeps the
  * instances running.
  */
@@ -83,6 +83,21 @@ export class PluginPool {
    * deadline is options.timeoutMs (default: the plugin's callTimeoutMs) from now.
    */
   call(fn: string, args: PlainValue, options: CallOptions = {}): Promise<PlainValue> {
+    const idempotent = options.idempotent === true || this.info(fn)?.idempotent === true;
+    return this.enqueue(fn, args, options, { idempotent, stream: undefined });
+  }
+
+  /**
+   * stream runs one streaming function (§10) like a call: it takes an instance's place in
+   * dispatch, the concurrency limits, the queue and the stats until its end. Its items go to
+   * `sink`; the promise settles at its end. It is never retried: items may have been read.
+   */
+  async stream(fn: string, args: PlainValue, sink: StreamSink, options: StreamOptions = {}): Promise<void> {
+    const stream = { sink, initialCredit: options.window ?? DEFAULT_INITIAL_CREDIT };
+    await this.enqueue(fn, args, options, { idempotent: false, stream });
+  }
+
+  private enqueue(fn: string, args: PlainValue, options: StreamOptions, mode: Pick<PoolJobInit, "idempotent" | "stream">): Promise<PlainValue> {
     const started = this.now();
     const timeoutMs = options.timeoutMs ?? this.config.callTimeoutMs;
     const init: PoolJobInit = {
@@ -92,11 +107,11 @@ export class PluginPool {
       signal: options.signal,
       metadata: options.metadata,
       slot: options.affinityKey === undefined ? undefined : affinitySlot(options.affinityKey, this.supervisor.slots.length),
-      idempotent: options.idempotent === true || this.info(fn)?.idempotent === true,
+      ...mode,
     };
     return new Promise<PlainValue>((resolve, reject) => {
       const job = new PoolJob(init, started, this.owner, resolve, reject);
-      const refusal = this.refusal(fn);
+      const refusal = this.refusal(fn, init.stream !== undefined);
       if (refusal !== undefined) job.fail(refusal, started);
       else this.submit(job, started);
     });
@@ -118,7 +133,7 @@ export class PluginPool {
     };
   }
 
-  private refusal(fn: string): PluginError | undefined {
+  private refusal(fn: string, streaming: boolean): PluginError | undefined {
     switch (this.state) {
       case "failed":
         return failedError(this.name, this.supervisor.failure ?? "crash loop", this.supervisor.lastExit?.exit);
@@ -128,7 +143,7 @@ export class PluginPool {
         return closedError(this.name, fn);
       default: {
         const info = this.info(fn);
-        return info !== undefined && info.streaming !== true ? undefined : callableError(this.name, fn, this.functions);
+        return info !== undefined && (info.streaming === true) === streaming ? undefined : callableError(this.name, fn, this.functions, streaming);
       }
     }
   }
@@ -175,9 +190,11 @@ export class PluginPool {
     tracked.dispatched += 1;
     job.slot = slot;
     job.sentAt = now;
+    const { fn, args, stream, deadline, metadata, signal } = job.init;
     let attempt: Promise<PlainValue>;
     try {
-      attempt = tracked.instance.call(job.init.fn, job.init.args, job.init);
+      if (stream === undefined) attempt = tracked.instance.call(fn, args, job.init);
+      else attempt = tracked.instance.stream(fn, args, stream.sink, { deadline, metadata, signal, initialCredit: stream.initialCredit }).then(() => null);
     } catch (error) {
       attempt = Promise.reject(error);
     }
@@ -245,7 +262,7 @@ export class PluginPool {
   }
 
   private failQueued(): void {
-    for (const job of this.queue.drain()) job.fail(this.refusal(job.init.fn) ?? closedError(this.name, job.init.fn));
+    for (const job of this.queue.drain()) job.fail(this.refusal(job.init.fn, job.init.stream !== undefined) ?? closedError(this.name, job.init.fn));
   }
 }
 

@@ -23,7 +23,7 @@ plugin.fn("fail", () => {
   throw new PluginError("OUT_OF_RANGE", "fail always fails");
 });
 
-// A streaming function: the host loads the plugin although host.call does not stream.
+// A streaming function, read with host.stream.
 plugin.fn(
   "count",
   async function* ({ n }: { n: number }) {
@@ -31,5 +31,60 @@ plugin.fn(
   },
   { streaming: true },
 );
+
+/** What each keyed `ticks` stream did, for `produced`: items sent (yielded) and whether it was cancelled. */
+const streams = new Map<string, { produced: number; cancelled: boolean }>();
+
+interface TicksArgs {
+  /** Items to send; default: no end. */
+  n?: number;
+  /** Records the stream under this key for `produced`. */
+  key?: string;
+  /** Waits this long before every item after the first. */
+  delayMs?: number;
+  /** Fails with DATA_LOSS after this many items. */
+  failAfter?: number;
+  /** Exits the process with status 7 after sending this many items. */
+  crashAfter?: number;
+}
+
+// A streaming function that reports what it sent and saw: the SDK's `yield` waits for the
+// host's credit (§10.2), so `produced` shows how far the host let it run ahead.
+plugin.fn(
+  "ticks",
+  async function* ({ n = Infinity, key, delayMs = 0, failAfter, crashAfter }: TicksArgs, ctx) {
+    const record = { produced: 0, cancelled: false };
+    if (key !== undefined) streams.set(key, record);
+    ctx.signal.addEventListener("abort", () => {
+      record.cancelled = true;
+      const reason: unknown = ctx.signal.reason;
+      ctx.logger.info("stream cancel seen", { key, reason: reason instanceof Error ? reason.message : String(reason) });
+    });
+    for (let i = 0; i < n; i++) {
+      if (i === failAfter) throw new PluginError("DATA_LOSS", `ticks failed after ${i} items`);
+      if (i === crashAfter) {
+        // Exit once stderr is written (the items sent so far are on the wire by then).
+        process.stderr.write(`ticks: crashing after ${i} items\n`, () => setImmediate(() => process.exit(7)));
+        await new Promise(() => {});
+      }
+      if (i > 0 && delayMs > 0) await sleep(delayMs, ctx.signal);
+      record.produced += 1;
+      yield i;
+    }
+  },
+  { streaming: true },
+);
+
+plugin.fn("produced", ({ key }: { key: string }) => streams.get(key) ?? null);
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(new PluginError("CANCELLED", "ticks was cancelled"));
+    });
+  });
+}
 
 await plugin.serve();
