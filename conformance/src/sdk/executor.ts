@@ -10,6 +10,7 @@ import { checkSetup, hostOptions, pluginNameOf } from "./setup.js";
 import { Shape } from "./shape.js";
 import { parseSteps } from "./steps.js";
 import { hostEventNames } from "./process-steps.js";
+import { frameTracer } from "../wire/frame-trace.js";
 
 /** CLOSE_GRACE_MS is the grace of the host.close that ends every case: short, then the processes are killed. */
 const CLOSE_GRACE_MS = 200;
@@ -36,8 +37,8 @@ async function runCase(testCase: ConformanceCase, ctx: CaseContext): Promise<voi
   const trace = (line: string): void => ctx.trace(`+${Math.round(performance.now() - startedAt)}ms ${line}`);
   const session = new Session(testCase, { ...ctx, trace }, pluginNameOf(testCase.setup));
   const logger = recordingLogger(session.logs, trace, () => session.changed());
-  const options = hostOptions(testCase.setup, ctx.sdk, logger);
-  trace(`start PluginHost: ${show({ ...options, logger: undefined })}`);
+  const options = { ...hostOptions(testCase.setup, ctx.sdk, logger), wireTap: frameTracer(trace) };
+  trace(`start PluginHost: ${show({ ...options, logger: undefined, wireTap: undefined })}`);
   const starting = PluginHost.start(options);
   try {
     session.host = await session.settle(starting, "PluginHost.start");

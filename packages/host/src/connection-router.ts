@@ -49,7 +49,15 @@ export interface ConnectionRouterOptions {
    * streaming functions, which PluginHost.stream reads.
    */
   capabilities?: Capability[];
+  /** A debugging aid: every connection's raw bytes (PluginHostOptions.wireTap). */
+  wireTap?: HostWireTap;
 }
+
+/**
+ * HostWireTap receives the raw bytes of every plugin connection, read ("in") and written
+ * ("out"); `connection` numbers the connections from 1 in the order they were accepted.
+ */
+export type HostWireTap = (connection: number, direction: "in" | "out", bytes: Uint8Array) => void;
 
 /**
  * ConnectionRouter takes every connection the host's Listener accepts, reads its Hello and
@@ -69,12 +77,16 @@ export class ConnectionRouter {
   private readonly maxProtocol: number;
   private readonly capabilities: Capability[];
 
+  private readonly wireTap: HostWireTap | undefined;
+  private accepted = 0;
+
   constructor(options: ConnectionRouterOptions) {
     this.log = options.logger;
     this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
     this.minProtocol = options.minProtocol ?? PROTOCOL_VERSION;
     this.maxProtocol = options.maxProtocol ?? PROTOCOL_VERSION;
     this.capabilities = options.capabilities ?? ["streaming"];
+    this.wireTap = options.wireTap;
     this.protocolRange = this.minProtocol === this.maxProtocol ? `${this.minProtocol}` : `${this.minProtocol}-${this.maxProtocol}`;
   }
 
@@ -91,7 +103,12 @@ export class ConnectionRouter {
   /** accept takes one new connection; give it to listen() as the ConnectionHandler. */
   readonly accept = (socket: Socket): void => {
     let handler: (event: PeerEvent) => void = () => {};
-    const connection = new PeerConnection(socket, new Peer({ role: "host" }), (event) => handler(event), { now: () => performance.now() });
+    const number = ++this.accepted;
+    const tap = this.wireTap;
+    const connection = new PeerConnection(socket, new Peer({ role: "host" }), (event) => handler(event), {
+      now: () => performance.now(),
+      tap: tap && ((direction, bytes) => tap(number, direction, bytes)),
+    });
     handler = (event) => {
       const next = this.onHandshakeEvent(connection, event);
       if (next !== undefined) handler = next;

@@ -28,6 +28,7 @@ export type {
   PluginInstance,
   StreamSink,
 } from "./instance-types.js";
+export type { HostWireTap } from "./connection-router.js";
 export { createConsoleLogger, quietLogger } from "./logger.js";
 export type { ConsoleLoggerOptions, LogFields, Logger, LogLevel } from "./logger.js";
 export { PluginError } from "@polyproc/protocol";

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { FrameDecoder } from "@polyproc/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { nextEvent } from "./fake-instance.test-fixture.js";
 import type { ExitEvent } from "./host-events.js";
@@ -27,6 +28,27 @@ afterEach(async () => {
 
 
 describe("PluginHost with real plugin processes", () => {
+  it("shows its wireTap the bytes of every connection, which decode to the frames exchanged", async () => {
+    const frames: string[] = [];
+    const decoders = new Map<string, FrameDecoder>();
+    host = await PluginHost.start({
+      plugins: [{ name: "pool", command, heartbeat: { intervalMs: 0 } }],
+      wireTap: (connection, direction, bytes) => {
+        const key = `${connection} ${direction}`;
+        if (!decoders.has(key)) decoders.set(key, new FrameDecoder());
+        for (const frame of decoders.get(key)!.push(new Uint8Array(bytes))) frames.push(`${key} ${frame.kind.case}`);
+      },
+    });
+    expect(await host.call("pool", "pid")).toBeTypeOf("number");
+    expect(frames).toEqual(["1 in hello", "1 out welcome", "1 out call", "1 in result"]);
+  });
+
+  it("refuses a wireTap that is not a function", async () => {
+    const error = await PluginHost.start({ plugins: [{ name: "pool", command }], wireTap: "yes" as never }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as TypeError).message).toContain("options.wireTap must be a function");
+  });
+
   it("restarts a crashed instance after a backoff delay; calls made meanwhile wait and run on the new process", async () => {
     const started = await start({ restart: { baseMs: 100, maxMs: 1_000 } });
     const firstPid = await started.call("pool", "pid");

@@ -2,6 +2,7 @@ import { DEFAULT_INITIAL_CREDIT, PluginError, type PlainValue } from "@polyproc/
 import { checkCallOptions, checkStreamOptions, type CallOptions, type StreamOptions } from "./call-options.js";
 import { HostEventEmitter, type HostEventName, type HostEvents } from "./host-events.js";
 import { quietLogger, type Logger } from "./logger.js";
+import type { HostWireTap } from "./connection-router.js";
 import type { PluginHostOptions } from "./plugin-options.js";
 import { closedError } from "./pool-errors.js";
 import { PluginPool } from "./pool.js";
@@ -49,8 +50,11 @@ export class PluginHost {
    */
   static async start(options: PluginHostOptions): Promise<PluginHost> {
     const configs = resolvePluginConfigs(options);
+    if (options.wireTap !== undefined && typeof options.wireTap !== "function") {
+      throw new TypeError("options.wireTap must be a function (connection, direction, bytes) => void, or left out");
+    }
     const logger: Logger = options.logger ?? quietLogger;
-    const processes = options.instanceFactory === undefined ? await processInstances(logger) : undefined;
+    const processes = options.instanceFactory === undefined ? await processInstances(logger, options.wireTap) : undefined;
     const factory = options.instanceFactory ?? (processes as ProcessInstances).factory;
     const events = new HostEventEmitter(logger);
     const pools = new Map<string, PluginPool>();
@@ -191,9 +195,9 @@ export class PluginHost {
 
 // The process layer is loaded only when used, so that a host with its own instanceFactory
 // (tests, embedders) does not open a listener or load it.
-async function processInstances(logger: Logger): Promise<ProcessInstances> {
+async function processInstances(logger: Logger, wireTap: HostWireTap | undefined): Promise<ProcessInstances> {
   const { startProcessInstances } = await import("./process-instances.js");
-  return startProcessInstances(logger);
+  return startProcessInstances(logger, wireTap);
 }
 
 function parseSchema(text: string | undefined): unknown {

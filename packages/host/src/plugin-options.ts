@@ -1,5 +1,6 @@
 import type { PlainValue } from "@polyproc/protocol";
 import type { PluginInstance } from "./instance-types.js";
+import type { HostWireTap } from "./connection-router.js";
 import type { Logger } from "./logger.js";
 
 /** QueueOptions configure a plugin's queue of calls waiting for a free instance. */
@@ -106,6 +107,13 @@ export interface PluginHostOptions extends PluginDefaults {
   instanceFactory?: InstanceFactory;
   /** A source of numbers in [0, 1) for restart jitter; default Math.random. */
   random?: () => number;
+  /**
+   * A debugging aid: receives the raw bytes of every plugin connection as they are read
+   * ("in") and written ("out"), with the connection's number (from 1, in accept order).
+   * Decode them with FrameDecoder to see the frames. The bytes include each Hello's token:
+   * never log them in production.
+   */
+  wireTap?: HostWireTap;
 }
 
 /** The built-in defaults of PluginDefaults. */

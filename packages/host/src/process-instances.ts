@@ -1,4 +1,4 @@
-import { ConnectionRouter } from "./connection-router.js";
+import { ConnectionRouter, type HostWireTap } from "./connection-router.js";
 import { ProcessInstance } from "./instance.js";
 import type { Logger } from "./logger.js";
 import type { InstanceFactory } from "./plugin-options.js";
@@ -17,8 +17,8 @@ export interface ProcessInstances {
  * a named pipe on Windows, PROTOCOL.md §2) with the router that hands each connection to the
  * instance whose token it presents, and returns the factory of plugin processes.
  */
-export async function startProcessInstances(logger: Logger): Promise<ProcessInstances> {
-  const router = new ConnectionRouter({ logger });
+export async function startProcessInstances(logger: Logger, wireTap?: HostWireTap): Promise<ProcessInstances> {
+  const router = new ConnectionRouter({ logger, wireTap });
   const listener = await listen(router.accept, { onError: (error) => logger.error("the host's listener failed", { error }) });
   const factory: InstanceFactory = (plugin, init) =>
     new ProcessInstance(

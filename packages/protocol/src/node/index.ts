@@ -1,7 +1,7 @@
 // @polyproc/protocol/node: the Peer over Node sockets (PROTOCOL.md §2, §3.3).
 
 export { PeerConnection } from "./peer-connection.js";
-export type { PeerConnectionOptions } from "./peer-connection.js";
+export type { PeerConnectionOptions, WireTap } from "./peer-connection.js";
 export { addressPath, connect } from "./address.js";
 export { DeadlineQueue } from "./deadline-queue.js";
 export type { DeadlineEntry, DeadlineQueueOptions } from "./deadline-queue.js";

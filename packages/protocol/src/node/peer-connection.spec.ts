@@ -8,7 +8,8 @@ import { Peer } from "../peer.js";
 import { helloInit, welcomeInit } from "../peer-fixtures.js";
 import type { PeerEvent } from "../peer-types.js";
 import { addressPath, connect } from "./address.js";
-import { PeerConnection } from "./peer-connection.js";
+import { FrameDecoder } from "../frame-decoder.js";
+import { PeerConnection, type WireTap } from "./peer-connection.js";
 
 /** EventLog records a connection's events and lets a test wait for them. */
 class EventLog {
@@ -67,14 +68,14 @@ async function listen(): Promise<{ server: Server; address: string }> {
 }
 
 // Connects a plugin Peer to a host Peer; the host welcomes (or handles the hello as `onHello` says).
-async function connectPair(onHello?: (host: PeerConnection) => void): Promise<Pair> {
+async function connectPair(onHello?: (host: PeerConnection) => void, hostTap?: WireTap): Promise<Pair> {
   const { server, address } = await listen();
   const accepted = new Promise<Socket>((resolve) => server.once("connection", resolve));
   const pluginSocket = await connect(address);
   const hostSocket = await accepted;
   const hostEvents = new EventLog();
   const pluginEvents = new EventLog();
-  const host = new PeerConnection(hostSocket, new Peer({ role: "host" }), hostEvents.push);
+  const host = new PeerConnection(hostSocket, new Peer({ role: "host" }), hostEvents.push, { tap: hostTap });
   const plugin = new PeerConnection(pluginSocket, new Peer({ role: "plugin" }), pluginEvents.push);
   hostEvents.handler = (event) => {
     if (event.type !== "hello") return;
@@ -102,6 +103,16 @@ describe("PeerConnection", () => {
     pair.host.flushSoon();
     await pair.hostEvents.waitFor("result");
     expect(pair.hostEvents.list.at(-1)).toEqual({ type: "result", id, value: 6, cancelled: false });
+  });
+
+  it("shows its tap every byte read and written, before the peer handles them", async () => {
+    const seen = { in: new FrameDecoder(), out: new FrameDecoder() };
+    const kinds: string[] = [];
+    const pair = await connectPair(undefined, (direction, bytes) => {
+      for (const frame of seen[direction].push(new Uint8Array(bytes))) kinds.push(`${direction} ${frame.kind.case}`);
+    });
+    await pair.pluginEvents.waitFor("welcome");
+    expect(kinds).toEqual(["in hello", "out welcome"]);
   });
 
   it("coalesces the frames of one turn into one socket write", async () => {

@@ -7,7 +7,15 @@ import type { Peer, PeerEvent } from "@polyproc/protocol";
 export interface PeerConnectionOptions {
   /** The monotonic clock in milliseconds given to the peer as `now`. Default: performance.now(). */
   now?: () => number;
+  /**
+   * A debugging aid: sees every chunk read ("in") and written ("out"), as it goes, before the
+   * peer handles it. The bytes include the token of the Hello: never log them in production.
+   */
+  tap?: WireTap;
 }
+
+/** WireTap receives the raw bytes of a connection in each direction (PeerConnectionOptions.tap). */
+export type WireTap = (direction: "in" | "out", bytes: Uint8Array) => void;
 
 /**
  * PeerConnection runs a Peer over a Node socket (PROTOCOL.md §3.3): bytes read go through
@@ -30,6 +38,7 @@ export class PeerConnection {
   private readonly socket: Socket;
   private readonly onEvent: (event: PeerEvent) => void;
   private readonly now: () => number;
+  private readonly tap: WireTap | undefined;
   private immediate: ReturnType<typeof setImmediate> | undefined;
   private ending = false;
   /** Set while a chunk read and its continuations are handled: their frames go out together at the end. */
@@ -49,6 +58,7 @@ export class PeerConnection {
     this.peer = peer;
     this.onEvent = onEvent;
     this.now = options.now ?? (() => performance.now());
+    this.tap = options.tap;
     this.closed = new Promise((resolve) => socket.once("close", () => resolve()));
     socket.on("data", (chunk: Buffer) => this.receive(chunk));
     socket.on("end", () => this.end(undefined));
@@ -68,11 +78,15 @@ export class PeerConnection {
       this.immediate = undefined;
     }
     const out = this.peer.takeOutput();
-    if (out !== undefined && this.socket.writable) this.socket.write(out);
+    if (out !== undefined && this.socket.writable) {
+      this.tap?.("out", out);
+      this.socket.write(out);
+    }
     if (this.peer.state === "closed") this.finish();
   }
 
   private receive(chunk: Buffer): void {
+    this.tap?.("in", chunk);
     const events = this.peer.receive(chunk, this.now());
     for (const event of events) this.onEvent(event);
     if (this.peer.state === "closed") this.flushNow();
