@@ -43,9 +43,13 @@ describe("hostExecutor.validate", () => {
   it("names unknown steps, steps with two names and unknown keys", () => {
     expect(problems([{ sleep: 100 }])).toEqual([expect.stringMatching(/^steps\[0\]: a step has exactly one of handshake, /)]);
     expect(problems([{ hello: {}, send: { ping: {} } }])).toEqual([expect.stringMatching(/^steps\[0\]: a step has exactly one of/)]);
-    expect(problems([{ hostCall: { fn: "echo", deadline: 5 } }])).toEqual(["steps[0] (hostCall): hostCall: unknown key deadline; it takes fn, args, timeoutMs, metadata, idempotent, as"]);
+    expect(problems([{ hostCall: { fn: "echo", deadline: 5 } }])).toEqual(["steps[0] (hostCall): hostCall: unknown key deadline; it takes fn, args, timeoutMs, metadata, idempotent, stream, window, as"]);
     expect(problems([{ expectFrame: { pong: {} }, within: 5 }])).toEqual(["steps[0] (expectFrame): unknown key within"]);
     expect(problems([{ hello: { tokn: "x" } }])).toEqual([expect.stringMatching(/hello: unknown key tokn/)]);
+    expect(problems([{ hostCall: { fn: "ticks", window: 0 } }])).toEqual([
+      "steps[0] (hostCall): hostCall.window must be an integer ≥ 1 (the stream's credit)",
+      "steps[0] (hostCall): hostCall.window needs stream: true",
+    ]);
   });
 
   it("reports frames and bytes that cannot be built, and references to ids never recorded", () => {

@@ -80,8 +80,9 @@ export class HostSession {
   /** call starts host.call once the host has started, and records it under `name`. */
   call(name: string, fn: string, args: PlainValue, options: Record<string, unknown>): void {
     const record: CallRecord = { fn, startedAt: performance.now(), settledAt: undefined, outcome: Promise.resolve({ value: null }) };
+    const { stream, ...callOptions } = options;
     record.outcome = this.started
-      .then((host) => host.call(PLUGIN_NAME, fn, args, options))
+      .then((host) => (stream === true ? readAll(host.stream(PLUGIN_NAME, fn, args, callOptions)) : host.call(PLUGIN_NAME, fn, args, callOptions)))
       .then(
         (value): CallOutcome => ({ value }),
         (error: unknown): CallOutcome => ({ error }),
@@ -128,4 +129,11 @@ export function errorShape(error: unknown): Record<string, unknown> {
     originPlugin: e.originPlugin,
     originInstance: e.originInstance,
   };
+}
+
+/** readAll reads a stream to its end: the list of its items, or its error. */
+async function readAll(items: AsyncIterable<PlainValue>): Promise<PlainValue[]> {
+  const all: PlainValue[] = [];
+  for await (const item of items) all.push(item);
+  return all;
 }

@@ -10,10 +10,14 @@ import { type StepContext, within } from "./step-context.js";
 
 type Options = Record<string, unknown>;
 
-/** hostCall starts host.call (once the host has started) and records it under `as`, or its fn. */
+/**
+ * hostCall starts host.call (once the host has started) and records it under `as`, or its
+ * fn. With `stream: true` it reads the function with host.stream (credit `window`) to its
+ * end instead: the call's value is then the list of items.
+ */
 export function hostCall(context: StepContext, options: Options): void {
   const callOptions: Record<string, unknown> = {};
-  for (const key of ["timeoutMs", "metadata", "idempotent"]) if (options[key] !== undefined) callOptions[key] = options[key];
+  for (const key of ["timeoutMs", "metadata", "idempotent", "stream", "window"]) if (options[key] !== undefined) callOptions[key] = options[key];
   const fn = options.fn as string;
   context.session.call((options.as as string | undefined) ?? fn, fn, (options.args ?? null) as PlainValue, callOptions);
 }

@@ -72,7 +72,10 @@ const checks: Record<string, Check> = {
     ...attempt("send", () => frameFromSpec(resolveIds(value, new Map([...names].map((n) => [n, 1]))))),
     ...(step.repeat === undefined || (Number.isInteger(step.repeat) && (step.repeat as number) > 0) ? [] : [`repeat must be a positive integer`]),
   ],
-  sendRaw: (value) => (Array.isArray(value) ? value : [value]).flatMap((spec, i) => attempt(`sendRaw[${i}]`, () => bytesFromSpec(spec))),
+  sendRaw: (value, _step, names) => {
+    const ids = new Map([...names].map((n) => [n, 1]));
+    return (Array.isArray(value) ? value : [value]).flatMap((spec, i) => attempt(`sendRaw[${i}]`, () => bytesFromSpec(resolveIds(spec, ids))));
+  },
   expectFrame: (value, step, names) => {
     const problems = attempt("expectFrame", () => frameKind(value));
     if (step.as !== undefined) {
@@ -100,9 +103,12 @@ const checks: Record<string, Check> = {
   nextInstance: (value) => [...keysOf(value, ["withinMs"], "nextInstance"), ...optionalMs(isRecord(value) ? value.withinMs : undefined, "withinMs")],
   expectReport: (value) => (isRecord(value) ? [] : ["expectReport takes a map to match the relay's report"]),
   hostCall: (value) => {
-    if (!isRecord(value)) return ["hostCall takes {fn, args?, timeoutMs?, metadata?, idempotent?, as?}"];
-    const problems = keysOf(value, ["fn", "args", "timeoutMs", "metadata", "idempotent", "as"], "hostCall");
+    if (!isRecord(value)) return ["hostCall takes {fn, args?, timeoutMs?, metadata?, idempotent?, stream?, window?, as?}"];
+    const problems = keysOf(value, ["fn", "args", "timeoutMs", "metadata", "idempotent", "stream", "window", "as"], "hostCall");
     if (typeof value.fn !== "string") problems.push("hostCall.fn must name a function");
+    if (value.stream !== undefined && typeof value.stream !== "boolean") problems.push("hostCall.stream must be true or false");
+    if (value.window !== undefined && !(Number.isInteger(value.window) && (value.window as number) >= 1)) problems.push("hostCall.window must be an integer ≥ 1 (the stream's credit)");
+    if (value.window !== undefined && value.stream !== true) problems.push("hostCall.window needs stream: true");
     if (value.as !== undefined && typeof value.as !== "string") problems.push("hostCall.as must be a name");
     return [...problems, ...optionalMs(value.timeoutMs, "hostCall.timeoutMs")];
   },
