@@ -41,7 +41,8 @@ run_check "build (TypeScript packages)" npx nx run-many -t build --output-style=
 # counted as a failed check.
 run_check "test runners (all projects)" npx nx run-many -t test --output-style=static
 # The conformance suite runs every case against the host and each registered SDK; its JUnit
-# file counts each case run (n/a and known-failing ones as skipped).
-run_check "conformance suite" npx nx run conformance:conformance --output-style=static
+# file counts each case run (n/a and known-failing ones as skipped). --verbose puts the trace
+# of any failing case (steps, frames, plugin output) into the log.
+run_check "conformance suite" npx nx run conformance:conformance --output-style=static --args=--verbose
 
 node scripts/junit-summary.mjs reports/junit "${checks[@]}"

@@ -82,7 +82,9 @@ describe("PluginHost.stream with a plugin written with @polyproc/sdk", () => {
   it("fails with DEADLINE_EXCEEDED when the deadline passes mid-stream, and cancels the handler (§6.5)", async () => {
     const { items, error } = await readAll(started.stream("math", "ticks", { key: "late", delayMs: 60_000 }, { timeoutMs: 300 }));
     expect(items).toEqual([0]);
-    expect(error).toMatchObject({ code: "DEADLINE_EXCEEDED", remote: false });
+    // The host's timer and the plugin's (§6.2) fire at about the same time: whichever answer
+    // comes first settles the stream, so the error may be local or the plugin's.
+    expect(error).toMatchObject({ code: "DEADLINE_EXCEEDED" });
     expect(await cancelSeen("late")).toContain("deadline");
   });
 
