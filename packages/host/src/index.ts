@@ -5,6 +5,7 @@ export { PluginHost } from "./plugin-host.js";
 export type { FunctionDescription, StopOptions } from "./plugin-host.js";
 export type { CallOptions, StreamOptions } from "./call-options.js";
 export { pluginDefaults } from "./plugin-options.js";
+export type { PermissionKind, PluginPermissions } from "./permissions.js";
 export type {
   HeartbeatOptions,
   InstanceFactory,

@@ -24,6 +24,8 @@ describe("PluginHost.start options", () => {
     ["maxMs below baseMs", { plugins: [{ ...plugin, restart: { baseMs: 500, maxMs: 100 } }] }, "restart.maxMs must be at least restart.baseMs (500)"],
     ["an env of numbers", { plugins: [{ ...plugin, env: { PORT: 80 as unknown as string } }] }, "env.PORT must be a string"],
     ["a POLYPROC_ variable", { plugins: [{ ...plugin, env: { POLYPROC_TOKEN: "x" } }] }, "env.POLYPROC_TOKEN is set by the host"],
+    ["permissions that are not lists", { plugins: [{ ...plugin, permissions: { call: "kv.get" as unknown as string[] } }] }, 'plugins[0].permissions.call must be an array of patterns'],
+    ["a permission pattern with a wildcard inside a segment", { plugins: [{ ...plugin, permissions: { publish: ["logs.err*"] } }] }, "plugins[0].permissions.publish[0] must be a pattern"],
     ["settings with a function", { plugins: [{ ...plugin, settings: { f: (() => 1) as unknown as string } }] }, "settings.f"],
   ];
 

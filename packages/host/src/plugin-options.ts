@@ -2,6 +2,7 @@ import type { PlainValue } from "@polyproc/protocol";
 import type { PluginInstance } from "./instance-types.js";
 import type { HostWireTap } from "./connection-router.js";
 import type { Logger } from "./logger.js";
+import type { PluginPermissions } from "./permissions.js";
 
 /** QueueOptions configure a plugin's queue of calls waiting for a free instance. */
 export interface QueueOptions {
@@ -62,6 +63,8 @@ export interface PluginConfig extends PluginDefaults {
   env?: Record<string, string>;
   /** The plugin's own settings, sent in Welcome (§4.4). Default null. */
   settings?: PlainValue;
+  /** What the plugin may call, publish and subscribe to; everything else is denied. Default: nothing. */
+  permissions?: PluginPermissions;
 }
 
 /** ResolvedPluginConfig is a PluginConfig with every default filled in, as instances get it. */
@@ -71,6 +74,7 @@ export interface ResolvedPluginConfig {
   cwd: string | undefined;
   env: Record<string, string>;
   settings: PlainValue;
+  permissions: Required<PluginPermissions>;
   instances: number;
   maxConcurrency: number;
   queue: Required<QueueOptions>;

@@ -6,6 +6,7 @@ import {
   type PluginHostOptions,
   type ResolvedPluginConfig,
 } from "./plugin-options.js";
+import { checkPermissions } from "./permissions.js";
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -38,6 +39,8 @@ function resolvePlugin(plugin: PluginConfig, host: PluginDefaults, field: string
   if (plugin.cwd !== undefined && typeof plugin.cwd !== "string") fail(`${at}.cwd`, "must be a string", plugin.cwd);
   checkEnv(plugin.env, `${at}.env`);
   checkSettings(plugin, at);
+  const problem = checkPermissions(plugin.permissions, `${field}.permissions`);
+  if (problem !== undefined) throw new TypeError(problem);
   checkDefaults(plugin, at);
   const pick = <K extends keyof PluginDefaults>(key: K) => plugin[key] ?? host[key];
   const resolved: ResolvedPluginConfig = {
@@ -46,6 +49,12 @@ function resolvePlugin(plugin: PluginConfig, host: PluginDefaults, field: string
     cwd: plugin.cwd,
     env: { ...plugin.env },
     settings: plugin.settings ?? null,
+    permissions: {
+      hostFunctions: [...(plugin.permissions?.hostFunctions ?? [])],
+      call: [...(plugin.permissions?.call ?? [])],
+      publish: [...(plugin.permissions?.publish ?? [])],
+      subscribe: [...(plugin.permissions?.subscribe ?? [])],
+    },
     instances: pick("instances") ?? pluginDefaults.instances,
     maxConcurrency: pick("maxConcurrency") ?? pluginDefaults.maxConcurrency,
     queue: { ...pluginDefaults.queue, ...host.queue, ...plugin.queue },
