@@ -1,8 +1,10 @@
 // The Node SDK's conformance plugin (spec/CONFORMANCE.md §1): the functions of §1.2 for the
-// features the node SDK declares (streaming, validation, concurrency-limit), written with
-// @polyproc/sdk as a user would.
+// features the node SDK declares (streaming, validation, concurrency-limit, host-calls,
+// plugin-calls, pubsub), written with @polyproc/sdk as a user would.
 
 import { definePlugin } from "@polyproc/sdk";
+import { addCallFunctions } from "./call-functions.js";
+import { addPubsubFunctions } from "./pubsub-functions.js";
 import { addTimingFunctions } from "./timing-functions.js";
 import { addValueFunctions } from "./value-functions.js";
 
@@ -14,6 +16,8 @@ const plugin = definePlugin({
 });
 addValueFunctions(plugin);
 addTimingFunctions(plugin);
+addCallFunctions(plugin);
+addPubsubFunctions(plugin);
 await plugin.serve();
 
 /** maxConcurrency reads CONFORMANCE_MAX_CONCURRENCY (§1.1): a whole number ≥ 0, default 0 (no limit). */

@@ -67,6 +67,9 @@ describe("hostExecutor.validate", () => {
     expect(problems([{ awaitCall: { call: "c", expect: { result: 1 } } }])).toEqual([expect.stringMatching(/awaitCall.expect must be \{value: ...\} or \{error: \{...\}\}/)]);
     expect(problems([{ closeHost: {} }], { hosts: {} })).toEqual([expect.stringMatching(/^setup: unknown key hosts/)]);
     expect(problems([{ closeHost: {} }], { host: { command: ["x"] } })).toEqual([expect.stringMatching(/^setup.host: unknown key command/)]);
+    expect(problems([{ closeHost: {} }], { hostFunctions: { f: { value: 1 }, g: { hold: true } }, peers: [{ name: "peer", maxConcurrency: 1 }] })).toEqual([]);
+    expect(problems([{ closeHost: {} }], { hostFunctions: { f: { value: 1, echo: true } } })).toEqual([expect.stringMatching(/setup.hostFunctions.f: give exactly one of/)]);
+    expect(problems([{ closeHost: {} }], { peers: [{ name: "no spaces" }] })).toEqual([expect.stringMatching(/^setup.peers must be a list/)]);
   });
 
   it("loads every host suite of conformance/cases without problems", () => {

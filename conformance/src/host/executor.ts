@@ -9,9 +9,11 @@ import { show } from "../match.js";
 import { HostSession } from "./host-session.js";
 import * as host from "./host-steps.js";
 import * as plugin from "./plugin-steps.js";
+import * as pubsub from "./pubsub-steps.js";
 import { RelayServer, raceSignal } from "./relay-server.js";
 import type { StepContext } from "./step-context.js";
 import { stepName, validateHostCase } from "./step-schema.js";
+import { hostCaseFunctions, type PeerSetup, peerPlugins } from "./two-way-setup.js";
 
 type Step = Record<string, unknown>;
 type Options = Record<string, unknown>;
@@ -24,8 +26,13 @@ export const hostExecutor: CaseExecutor = {
 };
 
 async function runHostCase(testCase: ConformanceCase, ctx: CaseContext): Promise<void> {
+  const { setup } = testCase;
+  const twoWay = {
+    hostFunctions: hostCaseFunctions((setup.hostFunctions ?? {}) as Record<string, Options>),
+    peers: peerPlugins((setup.peers ?? []) as PeerSetup[], ctx.root),
+  };
   const relays = await RelayServer.listen(ctx.tmpDir, ctx.trace);
-  const session = new HostSession({ root: ctx.root, controlPath: relays.path, plugin: (testCase.setup.host ?? {}) as Options }, ctx.trace);
+  const session = new HostSession({ root: ctx.root, controlPath: relays.path, plugin: (setup.host ?? {}) as Options, ...twoWay }, ctx.trace);
   try {
     const link = await firstRelay(relays, session, ctx.signal);
     const report = await link.report;
@@ -101,6 +108,12 @@ async function runStep(context: StepContext, name: string, step: Step): Promise<
       return host.closeHost(context, options);
     case "expectHostClosed":
       return host.expectHostClosed(context, options);
+    case "hostPublish":
+      return pubsub.hostPublish(context, options);
+    case "hostSubscribe":
+      return pubsub.hostSubscribe(context, options);
+    case "expectHostMessages":
+      return pubsub.expectHostMessages(context, options);
     default:
       throw new Error(`unknown step ${name}`);
   }

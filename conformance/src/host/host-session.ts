@@ -3,7 +3,7 @@
 // events and the calls the case made.
 
 import { fileURLToPath } from "node:url";
-import { type HostEventName, type LogFields, type Logger, type LogLevel, type PlainValue, PluginHost, type PluginConfig } from "@polyproc/host";
+import { type HostEventName, type HostFunction, type LogFields, type Logger, type LogLevel, type PlainValue, PluginHost, type PluginConfig } from "@polyproc/host";
 import { show } from "../match.js";
 import { Inbox } from "./inbox.js";
 
@@ -52,7 +52,7 @@ export class HostSession {
   private closing: Promise<void> | undefined;
 
   constructor(
-    options: { root: string; controlPath: string; plugin: Record<string, unknown> },
+    options: { root: string; controlPath: string; plugin: Record<string, unknown>; hostFunctions?: Record<string, HostFunction>; peers?: PluginConfig[] },
     private readonly trace: (line: string) => void,
   ) {
     const plugin = {
@@ -62,7 +62,12 @@ export class HostSession {
       ...options.plugin,
       env: { ...(options.plugin.env as Record<string, string> | undefined), CONFORMANCE_RELAY: options.controlPath },
     } as PluginConfig;
-    this.started = PluginHost.start({ logger: this.logger({}), plugins: [plugin], restart: { baseMs: 30_000, maxMs: 30_000 } });
+    this.started = PluginHost.start({
+      logger: this.logger({}),
+      plugins: [plugin, ...(options.peers ?? [])],
+      restart: { baseMs: 30_000, maxMs: 30_000 },
+      hostFunctions: options.hostFunctions,
+    });
     this.started.then(
       (host) => {
         trace("host: PluginHost.start resolved");

@@ -5,14 +5,17 @@ import { isRecord } from "../load-cases.js";
 import { bytesFromSpec } from "../wire/frame-bytes.js";
 import { frameFromSpec, frameKind, kindNumbers } from "../wire/frame-spec.js";
 import { helloKeys, helloSpec } from "./hello-spec.js";
+import { pubsubChecks, pubsubStepNames } from "./pubsub-steps.js";
 import { resolveIds } from "./step-context.js";
+import { checkTwoWaySetup } from "./two-way-setup.js";
 
 /** setupKeys are the keys of a host case's setup. */
-export const setupKeys = new Set(["host"]);
+export const setupKeys = new Set(["host", "hostFunctions", "peers"]);
 
 /** pluginKeys are the plugin settings `setup.host` may give the host (PluginConfig, the command aside). */
 export const pluginKeys = new Set([
   "maxConcurrency", "queue", "startupTimeoutMs", "heartbeat", "restart", "killTimeoutMs", "graceMs", "callTimeoutMs", "settings", "env",
+  "permissions", "pubsub", "maxCallsInFlight", "maxOpenStreams",
 ]);
 
 const hostEvents = ["instance", "exit", "restart", "failed"];
@@ -23,7 +26,7 @@ export const stepNames: Record<string, string[]> = {
   handshake: [], hello: [], send: ["repeat"], sendRaw: [], expectFrame: ["as", "skip", "withinMs"],
   expectNoFrame: [], expectClosed: [], autoPong: [], close: [], exitCodeOnClose: [], exitRelay: [], nextInstance: [],
   expectReport: [], hostCall: [], awaitCall: [], expectStartError: ["withinMs"], expectEvent: [],
-  expectLog: [], closeHost: [], expectHostClosed: [],
+  expectLog: [], closeHost: [], expectHostClosed: [], ...pubsubStepNames,
 };
 
 type Check = (value: unknown, step: Record<string, unknown>, names: Set<string>) => string[];
@@ -138,6 +141,7 @@ const checks: Record<string, Check> = {
   },
   closeHost: (value) => keysOf(value, ["graceMs"], "closeHost"),
   expectHostClosed: (value) => [...keysOf(value, ["withinMs"], "expectHostClosed"), ...optionalMs(isRecord(value) ? value.withinMs : undefined, "withinMs")],
+  ...pubsubChecks,
 };
 
 /** stepName returns the step's name: the one key of the step that names a step. */
@@ -148,7 +152,7 @@ export function stepName(step: Record<string, unknown>): string | undefined {
 
 /** validateHostCase returns one message per problem in a host case's setup and steps. */
 export function validateHostCase(setup: Record<string, unknown>, steps: Record<string, unknown>[]): string[] {
-  const problems: string[] = [];
+  const problems: string[] = checkTwoWaySetup(setup);
   for (const key of Object.keys(setup)) if (!setupKeys.has(key)) problems.push(`setup: unknown key ${key}; a host case's setup has ${[...setupKeys].join(", ")}`);
   if (setup.host !== undefined) {
     if (!isRecord(setup.host)) problems.push("setup.host must be a map of plugin settings");

@@ -9,6 +9,7 @@ import type { Fields, Shape } from "./shape.js";
 import { checkTopic } from "./pubsub-steps.js";
 import { checkOutcomeExpectation } from "./expectations.js";
 import { checkValueSpec, plainFromSpec } from "./value-spec.js";
+import { hostFunctionsOf, peerConfigs } from "./setup-two-way.js";
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -71,21 +72,27 @@ export function pluginNameOf(setup: Record<string, unknown>): string {
 /**
  * hostOptions builds PluginHost.start's options for the case: the SDK's conformance plugin
  * (its command, cwd and env, then setup.env) under the case's plugin name, and the host
- * options the setup gives. It throws when the setup needs what PluginHost cannot do.
+ * options the setup gives: host functions, peer plugins (the same conformance plugin under
+ * other names) and the plugin's permissions included.
  */
 export function hostOptions(setup: Record<string, unknown>, sdk: SdkEntry, logger: Logger): PluginHostOptions {
-  const missing = ["hostFunctions", "peers", "permissions"].filter((key) => setup[key] !== undefined);
-  if (missing.length > 0) {
-    throw new Error(`setup.${missing.join(", setup.")}: PluginHost has no host functions, permissions or plugin-to-plugin calls in this version, so this case cannot run`);
-  }
   const env: Record<string, string> = { ...sdk.env, ...(setup.env as Record<string, string> | undefined) };
   if (setup.subscriptions !== undefined) env.CONFORMANCE_SUBSCRIPTIONS = (setup.subscriptions as string[]).join(",");
   const plugin: PluginConfig = { name: pluginNameOf(setup), command: sdk.command, cwd: sdk.cwd, env };
   if (setup.settings !== undefined) plugin.settings = plainFromSpec(setup.settings) as PluginConfig["settings"];
-  const options: PluginHostOptions = { plugins: [plugin], logger };
+  if (setup.permissions !== undefined) plugin.permissions = permissionsOf(setup.permissions as Record<string, string[]>);
+  const peers = peerConfigs((setup.peers as Parameters<typeof peerConfigs>[0] | undefined) ?? [], sdk);
+  const options: PluginHostOptions = { plugins: [plugin, ...peers], logger };
+  if (setup.hostFunctions !== undefined) options.hostFunctions = hostFunctionsOf(setup.hostFunctions as Parameters<typeof hostFunctionsOf>[0]);
   const copied = ["instances", "maxConcurrency", "callTimeoutMs", "startupTimeoutMs", "graceMs", "killTimeoutMs", "queue", "heartbeat", "restart"] as const;
   for (const key of copied) {
     if (setup[key] !== undefined) (options as unknown as Record<string, unknown>)[key] = setup[key];
   }
   return options;
+}
+
+/** permissionsOf maps setup.permissions to PluginConfig.permissions (`calls` is the host's `call` list). */
+function permissionsOf(setup: Record<string, string[]>): NonNullable<PluginConfig["permissions"]> {
+  const { calls, ...rest } = setup;
+  return calls === undefined ? rest : { ...rest, call: calls };
 }

@@ -1,5 +1,6 @@
 import { type CallId, type CallInit, type EndEvent, type ErrorEvent, type ItemEvent, type PlainValue, PluginError, type ResultEvent } from "@polyproc/protocol";
 import { type DeadlineEntry, DeadlineQueue } from "@polyproc/protocol/node";
+import { cancelReasonOf } from "./cancel-reason.js";
 import type { InstanceStreamOptions, StreamSink } from "./instance-types.js";
 
 /** CallChannel is what a CallTable sends through: the instance's Peer and its connection. */
@@ -126,7 +127,7 @@ export class CallTable {
     const call = this.take(id);
     if (call === undefined) return;
     call.reject(cancelledError(call.what, signal));
-    this.channel.cancel(id, "cancelled by caller");
+    this.channel.cancel(id, cancelReasonOf(signal));
   }
 
   private take(id: CallId): PendingCall | undefined {

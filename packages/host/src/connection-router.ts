@@ -45,8 +45,9 @@ export interface ConnectionRouterOptions {
   minProtocol?: number;
   maxProtocol?: number;
   /**
-   * The capabilities the host offers (§16.2). Default ["streaming"]: plugins may declare
-   * streaming functions, which PluginHost.stream reads.
+   * The capabilities the host offers (§16.2). Default ["streaming", "host-calls",
+   * "plugin-calls", "pubsub"]: plugins may declare streaming functions, which PluginHost.stream reads,
+   * call host functions and call other plugins through the host (§5.4), publish and subscribe (§12).
    */
   capabilities?: Capability[];
   /** A debugging aid: every connection's raw bytes (PluginHostOptions.wireTap). */
@@ -85,7 +86,7 @@ export class ConnectionRouter {
     this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
     this.minProtocol = options.minProtocol ?? PROTOCOL_VERSION;
     this.maxProtocol = options.maxProtocol ?? PROTOCOL_VERSION;
-    this.capabilities = options.capabilities ?? ["streaming"];
+    this.capabilities = options.capabilities ?? ["streaming", "host-calls", "plugin-calls", "pubsub"];
     this.wireTap = options.wireTap;
     this.protocolRange = this.minProtocol === this.maxProtocol ? `${this.minProtocol}` : `${this.minProtocol}-${this.maxProtocol}`;
   }

@@ -6,6 +6,7 @@ export type { FunctionDescription, StopOptions } from "./plugin-host.js";
 export type { CallOptions, StreamOptions } from "./call-options.js";
 export { pluginDefaults } from "./plugin-options.js";
 export type { PermissionKind, PluginPermissions } from "./permissions.js";
+export type { HostFunction, HostFunctionContext, HostFunctionHandler, HostFunctionOptions } from "./host-function-types.js";
 export type {
   HeartbeatOptions,
   InstanceFactory,
@@ -19,6 +20,9 @@ export type {
 } from "./plugin-options.js";
 export type { ExitEvent, FailedEvent, HostEventName, HostEvents, InstanceEvent, RestartEvent } from "./host-events.js";
 export type { CallStats, HostStats, InstanceStats, PluginState, PluginStats } from "./stats.js";
+export type { MessageHandler, MessageInfo, PublishOptions, SubscribeOptions, Subscription } from "./pubsub-broker.js";
+export type { BufferPolicy, PubsubOptions } from "./pubsub-options.js";
+export type { PubsubCounts, PubsubStats, PubsubSubscriberStats } from "./pubsub-stats.js";
 export type { LatencyPercentiles } from "./latency-histogram.js";
 export type {
   ExitInfo,

@@ -1,7 +1,9 @@
-import { type CallId, type CloseEvent, type PeerEvent, type PlainValue, PluginError } from "@polyproc/protocol";
+import { type CallId, type CloseEvent, type PeerEvent, type PlainValue, PluginError, type PublishEvent, type SubscribeEvent } from "@polyproc/protocol";
 import type { PeerConnection } from "@polyproc/protocol/node";
 import { CallTable } from "./call-table.js";
 import { Heartbeat } from "./heartbeat.js";
+import type { AnswerChannel } from "./inbound-call.js";
+import { type CallService, InboundCalls } from "./inbound-calls.js";
 import type { InstanceCallOptions, InstanceStreamOptions, StreamSink } from "./instance-types.js";
 
 /** ConnectionHooks are what an InstanceConnection reports to its instance. */
@@ -14,6 +16,8 @@ export interface ConnectionHooks {
   closed(event: CloseEvent): void;
   /** An answer arrived, so one call less counts in inFlight (see InstanceEvents.capacity). */
   capacity(): void;
+  /** The plugin published, subscribed or unsubscribed (§12); absent when `pubsub` was not negotiated. */
+  pubsub?(event: PublishEvent | SubscribeEvent): void;
 }
 
 /** ConnectionSettings are the parts of the instance's options its connection uses. */
@@ -22,6 +26,8 @@ export interface ConnectionSettings {
   instanceId: string;
   heartbeatIntervalMs: number;
   heartbeatMissLimit: number;
+  /** Serves the plugin's own calls (§5.4); without it they are answered NOT_FOUND. */
+  calls?: CallService | undefined;
 }
 
 /**
@@ -33,6 +39,7 @@ export interface ConnectionSettings {
 export class InstanceConnection {
   private readonly calls: CallTable;
   private readonly heartbeat: Heartbeat;
+  private readonly inbound: InboundCalls | undefined;
   private rtt: number | undefined;
 
   constructor(
@@ -54,6 +61,9 @@ export class InstanceConnection {
       hung: () => hooks.hung(),
     });
     this.heartbeat.start();
+    if (settings.calls !== undefined) {
+      this.inbound = new InboundCalls({ plugin: settings.plugin, instance: settings.instanceId }, settings.calls, this.answers());
+    }
   }
 
   /** inFlight counts the calls open on the connection, cancelled ones until answered (§5.6). */
@@ -96,12 +106,23 @@ export class InstanceConnection {
         return;
       case "close":
         this.heartbeat.stop();
+        this.inbound?.disconnect();
         this.hooks.closed(event);
         return;
       case "call":
-        // The host offers no host functions ("host-calls" is not negotiated), so the Peer
-        // closes the connection before such a Call arrives; answer one anyway.
-        this.answerUnknown(event.id);
+        if (this.inbound !== undefined) this.inbound.receive(event);
+        else this.answerUnknown(event.id);
+        return;
+      case "cancel":
+        this.inbound?.cancel(event);
+        return;
+      case "credit":
+        this.inbound?.credit(event);
+        return;
+      case "publish":
+      case "subscribe":
+      case "unsubscribe":
+        this.hooks.pubsub?.(event);
         return;
       default:
         return;
@@ -118,6 +139,7 @@ export class InstanceConnection {
   end(error: PluginError, reason: string): void {
     this.heartbeat.stop();
     this.calls.failAll(error);
+    this.inbound?.disconnect();
     if (this.connection.peer.state !== "closed") this.flushed(this.connection.peer.close(reason));
   }
 
@@ -127,11 +149,25 @@ export class InstanceConnection {
     const { plugin, instanceId } = this.settings;
     const message = `plugin ${plugin} instance ${instanceId} said Goodbye (${reason}) before answering; the call was not run, so it may be retried`;
     this.calls.failAll(new PluginError("UNAVAILABLE", message, { retryable: true, originPlugin: plugin, originInstance: instanceId }));
+    this.inbound?.disconnect();
     this.hooks.goodbye(reason);
   }
 
   private answerUnknown(id: CallId): void {
     this.flushed(this.connection.peer.fail(id, { code: "NOT_FOUND", message: "this host serves no host functions" }));
+  }
+
+  // The answers to the plugin's own calls; none once the connection is closed (§13.2.3, §14).
+  private answers(): AnswerChannel {
+    const peer = this.connection.peer;
+    const open = () => peer.state === "open" || peer.state === "draining";
+    return {
+      result: (id, value) => open() && this.flushed(peer.result(id, value)),
+      fail: (id, error) => open() && this.flushed(peer.fail(id, error)),
+      item: (id, value) => open() && this.flushed(peer.item(id, value)),
+      credit: (id) => (open() ? peer.creditOf(id) : 0),
+      end: (id) => open() && this.flushed(peer.endStream(id)),
+    };
   }
 
   private flushed<T>(value: T): T {

@@ -14,6 +14,8 @@ describe("resolveInstanceOptions", () => {
       heartbeatIntervalMs: 5_000,
       heartbeatMissLimit: 3,
       killTimeoutMs: 2_000,
+      maxCallsInFlight: 1_024,
+      maxOpenStreams: 256,
       logger: quietLogger,
     });
   });

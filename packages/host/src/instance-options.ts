@@ -25,6 +25,10 @@ export interface InstanceOptions {
   logger?: Logger;
   /** The plugin's own settings, sent in Welcome (§4.4). Default: null. */
   settings?: PlainValue;
+  /** The most calls the plugin may have open toward the host, Welcome.max_calls_in_flight (§5.6); 0: no limit. Default 1 024. */
+  maxCallsInFlight?: number;
+  /** The most streaming calls the plugin may have open toward the host, Welcome.max_open_streams (§5.6.4); 0: no limit. Default 256. */
+  maxOpenStreams?: number;
 }
 
 /** ResolvedInstanceOptions are InstanceOptions with every default filled in. */
@@ -53,6 +57,8 @@ export function resolveInstanceOptions(options: InstanceOptions, logger: Logger)
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 5_000,
     heartbeatMissLimit: options.heartbeatMissLimit ?? 3,
     killTimeoutMs: options.killTimeoutMs ?? 2_000,
+    maxCallsInFlight: options.maxCallsInFlight ?? 1_024,
+    maxOpenStreams: options.maxOpenStreams ?? 256,
     logger: options.logger ?? logger,
   };
   const name = `plugin ${options.plugin}`;

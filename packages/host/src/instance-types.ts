@@ -1,3 +1,4 @@
+import type { StreamSink } from "@polyproc/protocol/node";
 import type { FunctionInfo, PlainValue } from "@polyproc/protocol";
 
 /**
@@ -34,17 +35,8 @@ export interface InstanceStreamOptions extends InstanceCallOptions {
   initialCredit?: number;
 }
 
-/**
- * StreamSink receives the items of a streaming call (§10) from the instance that runs it.
- * The instance calls `opened` once, when the Call is sent, then `item` for each item in
- * order, never more than the credit granted (initialCredit plus every `grant`).
- */
-export interface StreamSink {
-  /** opened hands over `grant`, which sends Credit for `items` more items (§10.2); ignored once the stream ended. */
-  opened(grant: (items: number) => void): void;
-  /** item takes the next item of the stream. */
-  item(value: PlainValue): void;
-}
+/** StreamSink receives the items of a streaming call (§10); @polyproc/protocol defines it. */
+export type { StreamSink };
 
 /** InstanceEvents are what an instance reports to its pool. */
 export interface InstanceEvents {

@@ -3,7 +3,10 @@ import { EventEmitter } from "node:events";
 import { type CloseEvent, type FunctionInfo, type HelloEvent, type PeerEvent, type PlainValue, PluginError } from "@polyproc/protocol";
 import type { PeerConnection } from "@polyproc/protocol/node";
 import type { ConnectionRouter, HandshakeAwaiter, HandshakeTerms } from "./connection-router.js";
-import { InstanceConnection } from "./instance-connection.js";
+import type { CallService } from "./inbound-calls.js";
+import type { PubsubAttach } from "./pubsub-broker.js";
+import type { PluginSubscriber } from "./plugin-subscriber.js";
+import { type ConnectionHooks, InstanceConnection } from "./instance-connection.js";
 import { type InstanceEnd, instanceError, unavailableError } from "./instance-errors.js";
 import { type InstanceOptions, type ResolvedInstanceOptions, resolveInstanceOptions } from "./instance-options.js";
 import type { ExitInfo, InstanceCallOptions, InstanceEvents, InstanceState, InstanceStreamOptions, PluginInstance, StreamSink } from "./instance-types.js";
@@ -29,6 +32,10 @@ export interface InstanceContext {
   address: string;
   /** The logger used when the options give none; the instance logs under a child with `plugin` and `instance`. */
   logger: Logger;
+  /** Serves the calls the plugin makes (§5.4); without it they are answered NOT_FOUND. */
+  calls?: CallService;
+  /** Publish/subscribe (§12): a connection that negotiated `pubsub` joins it once welcomed. */
+  pubsub?: PubsubAttach;
 }
 
 /**
@@ -44,6 +51,9 @@ export class ProcessInstance implements PluginInstance {
   private readonly options: ResolvedInstanceOptions;
   private readonly log: Logger;
   private readonly router: ConnectionRouter;
+  private readonly calls: CallService | undefined;
+  private readonly pubsub: PubsubAttach | undefined;
+  private subscriber: PluginSubscriber | undefined;
   private readonly token = newToken();
   private readonly child: ChildProcess;
   private readonly output: ProcessOutput;
@@ -67,6 +77,8 @@ export class ProcessInstance implements PluginInstance {
     this.options = resolveInstanceOptions(options, context.logger);
     this.id = context.id;
     this.router = context.router;
+    this.calls = context.calls;
+    this.pubsub = context.pubsub;
     this.concurrency = this.options.maxConcurrency;
     this.log = this.options.logger.child({ plugin: this.options.plugin, instance: this.id });
     let settle: typeof this.settleReady | undefined;
@@ -176,13 +188,17 @@ export class ProcessInstance implements PluginInstance {
       settings: this.options.settings ?? null,
       capabilities: terms.capabilities,
       pluginName: this.options.plugin,
+      hostFunctions: this.calls?.hostFunctionsFor(this.options.plugin) ?? [],
+      maxCallsInFlight: this.options.maxCallsInFlight,
+      maxOpenStreams: this.options.maxOpenStreams,
     });
     connection.flushSoon();
-    this.connection = new InstanceConnection(connection, { ...this.options, instanceId: this.id }, {
+    this.connection = new InstanceConnection(connection, { ...this.options, instanceId: this.id, calls: this.calls }, {
       hung: () => this.giveUp("heartbeat missed"),
       goodbye: (reason) => this.onGoodbye(reason),
       closed: (event) => this.onClose(event),
       capacity: () => this.emit("capacity"),
+      pubsub: this.joinPubsub(connection, hello, terms),
     });
     this.log.info("plugin instance ready", { pid: this.child.pid, protocol: terms.protocol, functions: this.declared.length });
     this.setState("ready");
@@ -196,8 +212,17 @@ export class ProcessInstance implements PluginInstance {
     if (this.currentState === "ready") this.setState("draining");
   }
 
+  // §12.3: a connection that negotiated pubsub starts with its Hello's subscriptions.
+  private joinPubsub(connection: PeerConnection, hello: HelloEvent, terms: HandshakeTerms): ConnectionHooks["pubsub"] {
+    if (this.pubsub === undefined || !terms.capabilities.includes("pubsub")) return undefined;
+    const subscriber = this.pubsub.attach({ plugin: this.options.plugin, instanceId: this.id, connection, subscriptions: hello.hello.subscriptions, logger: this.log });
+    this.subscriber = subscriber;
+    return (event) => subscriber.receive(event);
+  }
+
   private onClose(event: CloseEvent): void {
     this.connectionClosed();
+    this.subscriber?.detach();
     if (!event.clean && event.error !== undefined) this.reason ??= `protocol violation: ${event.error.message}`;
     if (!event.clean) this.log.warn("the connection to the plugin closed", { reason: event.reason });
     void this.finish();
@@ -254,6 +279,7 @@ export class ProcessInstance implements PluginInstance {
     const end = this.currentEnd();
     this.reason ??= end.reason;
     this.connection?.end(unavailableError(this.options.plugin, this.id, end), end.reason);
+    this.subscriber?.detach();
     if (starting) this.settleReady.reject(this.startFailure(end));
     if (!hasExited(this.child) && !(await within(whenExited(this.child), this.options.killTimeoutMs))) {
       this.log.warn("the plugin process did not exit after its connection ended; terminating it");

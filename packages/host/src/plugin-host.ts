@@ -1,15 +1,20 @@
 import { DEFAULT_INITIAL_CREDIT, PluginError, type PlainValue } from "@polyproc/protocol";
+import { StreamReader } from "@polyproc/protocol/node";
 import { checkCallOptions, checkStreamOptions, type CallOptions, type StreamOptions } from "./call-options.js";
 import { HostEventEmitter, type HostEventName, type HostEvents } from "./host-events.js";
+import type { HostFunctionHandler, HostFunctionOptions } from "./host-function-types.js";
+import { HostFunctionTable } from "./host-functions.js";
+import type { CallService } from "./inbound-calls.js";
+import { PluginCalls } from "./plugin-calls.js";
 import { quietLogger, type Logger } from "./logger.js";
 import type { HostWireTap } from "./connection-router.js";
 import type { PluginHostOptions } from "./plugin-options.js";
 import { closedError } from "./pool-errors.js";
 import { PluginPool } from "./pool.js";
+import { PubsubBroker, type MessageHandler, type PublishOptions, type SubscribeOptions, type Subscription } from "./pubsub-broker.js";
 import type { ProcessInstances } from "./process-instances.js";
 import { resolvePluginConfigs } from "./resolve-options.js";
 import type { HostStats } from "./stats.js";
-import { StreamReader } from "./stream-reader.js";
 
 /** FunctionDescription is one function of one plugin, as PluginHost.functions lists it. */
 export interface FunctionDescription {
@@ -40,7 +45,9 @@ export class PluginHost {
   private constructor(
     private readonly pools: Map<string, PluginPool>,
     private readonly events: HostEventEmitter,
+    private readonly hostFunctions: HostFunctionTable,
     private readonly release: () => Promise<void>,
+    private readonly pubsub: PubsubBroker,
   ) {}
 
   /**
@@ -54,15 +61,19 @@ export class PluginHost {
       throw new TypeError("options.wireTap must be a function (connection, direction, bytes) => void, or left out");
     }
     const logger: Logger = options.logger ?? quietLogger;
-    const processes = options.instanceFactory === undefined ? await processInstances(logger, options.wireTap) : undefined;
+    const hostFunctions = registerHostFunctions(options.hostFunctions);
+    await hostFunctions.ready();
+    const pools = new Map<string, PluginPool>();
+    const calls = new PluginCalls(hostFunctions, pools, configs);
+    const pubsub = PubsubBroker.forConfigs(configs, options.pubsub, logger.child({ pubsub: true }));
+    const processes = options.instanceFactory === undefined ? await processInstances(logger, options.wireTap, calls, pubsub) : undefined;
     const factory = options.instanceFactory ?? (processes as ProcessInstances).factory;
     const events = new HostEventEmitter(logger);
-    const pools = new Map<string, PluginPool>();
     for (const config of configs) {
       const deps = { factory, logger: logger.child({ plugin: config.name }), events, random: options.random };
       pools.set(config.name, new PluginPool(config, deps));
     }
-    const host = new PluginHost(pools, events, async () => processes?.close());
+    const host = new PluginHost(pools, events, hostFunctions, async () => processes?.close(), pubsub);
     const started = await Promise.allSettled([...pools.values()].map((pool) => pool.start()));
     const failure = started.find((outcome) => outcome.status === "rejected");
     if (failure !== undefined) {
@@ -116,6 +127,19 @@ export class PluginHost {
     return new StreamReader(options.window ?? DEFAULT_INITIAL_CREDIT, begin, options.signal);
   }
 
+  /**
+   * handle registers a host function that plugins call with `ctx.host.call(name, args)`
+   * (PROTOCOL.md §5.4.5), and returns the function that removes it. A plugin may call it when
+   * its permissions.hostFunctions grant the name: others get PERMISSION_DENIED, and every
+   * plugin NOT_FOUND for a name not registered. It is callable at once; Welcome lists it to
+   * the instances that start from now on (restarts), so functions every plugin should see
+   * from its start belong in PluginHostOptions.hostFunctions. It throws a TypeError for an
+   * invalid or taken name.
+   */
+  handle(name: string, handler: HostFunctionHandler, options: HostFunctionOptions = {}): () => void {
+    return this.hostFunctions.add(name, { ...options, handler }, `host.handle("${name}")`);
+  }
+
   /** functions lists every function of every plugin, with its schemas parsed from the Hello's JSON text. */
   functions(): FunctionDescription[] {
     const all: FunctionDescription[] = [];
@@ -144,7 +168,31 @@ export class PluginHost {
   stats(): HostStats {
     const plugins: HostStats["plugins"] = {};
     for (const [name, pool] of this.pools) plugins[name] = pool.stats();
-    return { plugins };
+    return { plugins, pubsub: this.pubsub.stats() };
+  }
+
+  /**
+   * publish sends `value` on `topic` to every plugin instance subscribed to a matching pattern
+   * and to the application's matching subscriptions, once each, in order per subscriber
+   * (PROTOCOL.md §12.4). It resolves when every such subscriber's buffer has taken the
+   * message: at once with the "drop-oldest" policy (a full buffer drops its oldest message),
+   * once there is room with "block". It rejects with INVALID_ARGUMENT for an invalid topic,
+   * value or metadata, UNAVAILABLE once the host is closed.
+   */
+  publish(topic: string, value: PlainValue, options?: PublishOptions): Promise<void> {
+    if (this.closing !== undefined) return Promise.reject(new PluginError("UNAVAILABLE", `host.publish("${topic}"): the host is closed`));
+    return this.pubsub.publish(topic, value, options);
+  }
+
+  /**
+   * subscribe calls `handler(value, { topic, metadata })` for every message whose topic
+   * matches `pattern` (§12.2), published by the application or by plugins, one at a time in
+   * order (the next waits for the promise the handler returns). Messages wait in a buffer of
+   * options.bufferSize (default pubsub.bufferSize) whose policy decides what a full one does;
+   * Subscription.dropped counts the drops. It throws a TypeError for an invalid pattern.
+   */
+  subscribe(pattern: string, handler: MessageHandler, options?: SubscribeOptions): Subscription {
+    return this.pubsub.subscribe(pattern, handler, options);
   }
 
   /** plugins lists the configured plugin names. */
@@ -182,6 +230,7 @@ export class PluginHost {
   close(options: StopOptions = {}): Promise<void> {
     this.closing ??= (async () => {
       await Promise.all([...this.pools.values()].map((pool) => pool.close(options.graceMs)));
+      this.pubsub.close();
       await this.release();
     })();
     return this.closing;
@@ -195,9 +244,22 @@ export class PluginHost {
 
 // The process layer is loaded only when used, so that a host with its own instanceFactory
 // (tests, embedders) does not open a listener or load it.
-async function processInstances(logger: Logger, wireTap: HostWireTap | undefined): Promise<ProcessInstances> {
+async function processInstances(logger: Logger, wireTap: HostWireTap | undefined, calls: CallService, pubsub: PubsubBroker): Promise<ProcessInstances> {
   const { startProcessInstances } = await import("./process-instances.js");
-  return startProcessInstances(logger, wireTap);
+  return startProcessInstances(logger, wireTap, calls, pubsub);
+}
+
+function registerHostFunctions(functions: PluginHostOptions["hostFunctions"]): HostFunctionTable {
+  const table = new HostFunctionTable();
+  if (functions === undefined) return table;
+  if (typeof functions !== "object" || functions === null || Array.isArray(functions)) {
+    throw new TypeError("invalid PluginHost options: hostFunctions must be an object of { handler, description?, params?, ... } by function name");
+  }
+  for (const [name, fn] of Object.entries(functions)) {
+    if (typeof fn !== "object" || fn === null) throw new TypeError(`invalid PluginHost options: hostFunctions.${name} must be an object { handler, description?, params?, result? }`);
+    table.add(name, fn, `invalid PluginHost options: hostFunctions.${name}`);
+  }
+  return table;
 }
 
 function parseSchema(text: string | undefined): unknown {

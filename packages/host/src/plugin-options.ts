@@ -2,7 +2,9 @@ import type { PlainValue } from "@polyproc/protocol";
 import type { PluginInstance } from "./instance-types.js";
 import type { HostWireTap } from "./connection-router.js";
 import type { Logger } from "./logger.js";
+import type { HostFunction } from "./host-function-types.js";
 import type { PluginPermissions } from "./permissions.js";
+import { pubsubDefaults, type PubsubOptions, type ResolvedPubsubOptions } from "./pubsub-options.js";
 
 /** QueueOptions configure a plugin's queue of calls waiting for a free instance. */
 export interface QueueOptions {
@@ -49,6 +51,21 @@ export interface PluginDefaults {
   graceMs?: number;
   /** The deadline of a call that gives no timeoutMs, in ms; Infinity: none. Default 60 000. */
   callTimeoutMs?: number;
+  /**
+   * The most calls one instance may have open toward the host at once (host functions and
+   * routed calls), announced in Welcome.max_calls_in_flight; more are answered
+   * RESOURCE_EXHAUSTED (PROTOCOL.md §5.6). 0: no limit. Default 1 024.
+   */
+  maxCallsInFlight?: number;
+  /** The most streaming calls one instance may have open toward the host at once (Welcome.max_open_streams, §5.6.4). 0: no limit. Default 256. */
+  maxOpenStreams?: number;
+  /**
+   * Publish/subscribe delivery (PROTOCOL.md §12.4.4): each subscriber's buffer size and
+   * policy, and the subscriptions one connection may hold. On PluginHostOptions it also
+   * governs the application's own subscriptions. Default { bufferSize: 1024, policy:
+   * "drop-oldest", maxSubscriptions: 1024 }.
+   */
+  pubsub?: PubsubOptions;
 }
 
 /** PluginConfig describes one plugin: how to start it, and its settings. */
@@ -84,6 +101,9 @@ export interface ResolvedPluginConfig {
   killTimeoutMs: number;
   graceMs: number;
   callTimeoutMs: number;
+  maxCallsInFlight: number;
+  maxOpenStreams: number;
+  pubsub: ResolvedPubsubOptions;
 }
 
 /** InstanceInit is what a factory learns about the instance it makes. */
@@ -118,6 +138,12 @@ export interface PluginHostOptions extends PluginDefaults {
    * never log them in production.
    */
   wireTap?: HostWireTap;
+  /**
+   * Host functions plugins may call (PROTOCOL.md §5.4.5), by name: registered before the
+   * plugins start, so that each plugin's Welcome lists those its permissions.hostFunctions
+   * grant. host.handle() adds more later.
+   */
+  hostFunctions?: Record<string, HostFunction>;
 }
 
 /** The built-in defaults of PluginDefaults. */
@@ -131,4 +157,7 @@ export const pluginDefaults = {
   killTimeoutMs: 2_000,
   graceMs: 5_000,
   callTimeoutMs: 60_000,
+  maxCallsInFlight: 1_024,
+  maxOpenStreams: 256,
+  pubsub: pubsubDefaults,
 } as const satisfies Required<PluginDefaults>;

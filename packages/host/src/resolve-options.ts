@@ -7,8 +7,11 @@ import {
   type ResolvedPluginConfig,
 } from "./plugin-options.js";
 import { checkPermissions } from "./permissions.js";
+import { checkPubsubOptions, resolvePubsubOptions } from "./pubsub-options.js";
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+// Welcome's limits are uint32 (§4.4).
+const MAX_UINT32 = 0xffffffff;
 
 /**
  * resolvePluginConfigs checks PluginHost options up front and fills in the defaults (a
@@ -64,6 +67,9 @@ function resolvePlugin(plugin: PluginConfig, host: PluginDefaults, field: string
     killTimeoutMs: pick("killTimeoutMs") ?? pluginDefaults.killTimeoutMs,
     graceMs: pick("graceMs") ?? pluginDefaults.graceMs,
     callTimeoutMs: pick("callTimeoutMs") ?? pluginDefaults.callTimeoutMs,
+    maxCallsInFlight: pick("maxCallsInFlight") ?? pluginDefaults.maxCallsInFlight,
+    maxOpenStreams: pick("maxOpenStreams") ?? pluginDefaults.maxOpenStreams,
+    pubsub: resolvePubsubOptions(host.pubsub, plugin.pubsub),
   };
   if (resolved.restart.maxMs < resolved.restart.baseMs) {
     fail(`${at}.restart.maxMs`, `must be at least restart.baseMs (${resolved.restart.baseMs})`, resolved.restart.maxMs);
@@ -101,6 +107,10 @@ function checkSettings(plugin: PluginConfig, at: string): void {
 function checkDefaults(source: PluginDefaults, at: string): void {
   integer(source.instances, `${at}.instances`, 1);
   integer(source.maxConcurrency, `${at}.maxConcurrency`, 1);
+  integer(source.maxCallsInFlight, `${at}.maxCallsInFlight`, 0, MAX_UINT32);
+  integer(source.maxOpenStreams, `${at}.maxOpenStreams`, 0, MAX_UINT32);
+  const pubsubProblem = checkPubsubOptions(source.pubsub, `${at}.pubsub`);
+  if (pubsubProblem !== undefined) throw new TypeError(`invalid PluginHost options: ${pubsubProblem}`);
   duration(source.startupTimeoutMs, `${at}.startupTimeoutMs`, false);
   duration(source.killTimeoutMs, `${at}.killTimeoutMs`, true);
   duration(source.graceMs, `${at}.graceMs`, true);
@@ -127,9 +137,11 @@ function object(value: unknown, field: string): value is object {
   return true;
 }
 
-function integer(value: unknown, field: string, min: number): void {
+function integer(value: unknown, field: string, min: number, max = Number.MAX_SAFE_INTEGER): void {
   if (value === undefined) return;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) fail(field, `must be an integer >= ${min}`, value);
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
+    fail(field, max === Number.MAX_SAFE_INTEGER ? `must be an integer >= ${min}` : `must be an integer from ${min} to ${max}`, value);
+  }
 }
 
 function duration(value: unknown, field: string, zeroAllowed: boolean): void {

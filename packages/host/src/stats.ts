@@ -1,5 +1,6 @@
 import { PluginError, ProtocolError, type ErrorCode } from "@polyproc/protocol";
 import type { InstanceState } from "./instance-types.js";
+import type { PubsubStats } from "./pubsub-stats.js";
 import { LatencyHistogram, type LatencyPercentiles } from "./latency-histogram.js";
 
 /**
@@ -59,6 +60,8 @@ export interface PluginStats extends CallStats {
 /** HostStats is a snapshot of every plugin's numbers, by plugin name. */
 export interface HostStats {
   plugins: Record<string, PluginStats>;
+  /** Publish/subscribe: messages published, delivered, dropped from full buffers and refused, in all, per plugin and for the application (§12.4.4). */
+  pubsub: PubsubStats;
 }
 
 /**

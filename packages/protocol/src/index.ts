@@ -21,7 +21,17 @@ export { fromValue, toValue } from "./value-mapping.js";
 export type { PlainValue } from "./value-mapping.js";
 export { validateFrameValues, validateValue } from "./value-validate.js";
 export { compareMapKeys } from "./map-key-order.js";
-export { indexPath, keyPath } from "./value-path.js";
+export { formatPath, indexPath, keyPath, memberPath } from "./value-path.js";
+export type { PathSegment } from "./value-path.js";
+export { isPromiseLike } from "./is-promise-like.js";
+export { checkJsonSchema } from "./json-schema-check.js";
+export type { JsonSchema, SchemaIssue } from "./json-schema-check.js";
+export { isStandardSchema } from "./standard-schema.js";
+export type * from "./standard-schema.js";
+export { JSON_SCHEMA_TARGET, toJsonSchemaText } from "./schema-json.js";
+export type { JsonSchemaObject, SchemaConversion, SchemaOption } from "./schema-json.js";
+export { argsValidator, invalidArguments } from "./args-validator.js";
+export type { ArgsValidator } from "./args-validator.js";
 export {
   DEFAULT_MAX_FRAME_BYTES,
   FRAME_HEADER_BYTES,

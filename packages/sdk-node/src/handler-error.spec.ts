@@ -24,6 +24,14 @@ describe("handlerErrorInfo", () => {
     expect(handlerErrorInfo({ odd: 1 }, origin).message).toBe('non-error thrown: {"odd":1}');
   });
 
+  it("keeps the empty origin of a remote error that arose in the host (§8.1)", () => {
+    const fromHost = new PluginError("ABORTED", "host says no", { remote: true });
+    const info = handlerErrorInfo(fromHost, origin);
+    expect(info).toMatchObject({ code: "ABORTED", message: "host says no" });
+    expect(info.originPlugin ?? "").toBe("");
+    expect(info.originInstance ?? "").toBe("");
+  });
+
   it("keeps the origin of a remote error it passes on (§8.1.2)", () => {
     const remote = new PluginError("UNAVAILABLE", "down", { originPlugin: "db", originInstance: "db-3", remote: true });
     expect(handlerErrorInfo(remote, origin)).toMatchObject({ code: "UNAVAILABLE", originPlugin: "db", originInstance: "db-3" });

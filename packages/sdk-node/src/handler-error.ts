@@ -15,14 +15,14 @@ const MAX_MESSAGE_CHARS = 4000;
  * handlerErrorInfo makes the Error for a handler's failure (§8.1): a PluginError keeps its
  * code, message, details and retryable flag; anything else is INTERNAL with its message, not
  * retryable. Errors that arose here get this plugin's origin; a remote PluginError (one this
- * plugin received from a call of its own) keeps its origin. With `debug`, the stack goes into
+ * plugin received from a call of its own) keeps its origin, empty when it arose in the host. With `debug`, the stack goes into
  * `details.stack`; without it no stack ever leaves the process.
  */
 export function handlerErrorInfo(thrown: unknown, origin: Origin, debug = false): ErrorInfo {
   const error = PluginError.from(thrown);
   const info = error.toInfo();
   info.message = boundedMessage(info.message, thrown);
-  if (!error.remote || info.originPlugin === undefined) {
+  if (!error.remote) {
     info.originPlugin = origin.plugin;
     info.originInstance = origin.instance;
   }

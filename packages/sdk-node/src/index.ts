@@ -6,11 +6,13 @@
 //   await plugin.serve();
 
 export { definePlugin, Plugin } from "./plugin.js";
-export type { ArgsOf, FnOptions, Handler, PluginOptions } from "./plugin.js";
+export type { ArgsOf, FnOptions, Handler, PluginOptions, StreamHandler } from "./plugin.js";
 export type { CallContext } from "./call-context.js";
+export type { HostFunction, HostFunctions } from "./host-functions.js";
+export type { OutgoingCallOptions, OutgoingStreamOptions } from "./outgoing-options.js";
+export type { MessageInfo, PublishOptions, SubscriptionHandler } from "./subscriptions.js";
 export type { LogFields, Logger, LogLevel } from "./logger.js";
-export type { JsonSchemaObject, SchemaOption } from "./schema-json.js";
-export type { InferInput, InferOutput, StandardIssue, StandardSchemaV1 } from "./standard-schema.js";
+export type { InferInput, InferOutput, JsonSchemaObject, SchemaOption, StandardIssue, StandardSchemaV1 } from "@polyproc/protocol";
 export { SDK_VERSION } from "./version.js";
 
 // The error type of the protocol: throw a PluginError from a handler to choose the code the

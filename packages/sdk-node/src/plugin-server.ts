@@ -8,7 +8,9 @@ import type { ContextHost } from "./call-context.js";
 import { abortCall, cancelError, expire, type CallHost, type RunningCall } from "./call-host.js";
 import type { Origin } from "./handler-error.js";
 import type { Logger } from "./logger.js";
+import { OutgoingCalls } from "./outgoing-calls.js";
 import type { RegisteredFunction } from "./plugin.js";
+import type { Subscriptions } from "./subscriptions.js";
 import { runStream } from "./stream-call.js";
 import { runUnary } from "./unary-call.js";
 
@@ -20,12 +22,16 @@ export interface Welcomed {
   instanceId: string;
   pluginName: string;
   settings: PlainValue;
+  /** calls makes the plugin's calls to the host and to other plugins (§5.4). */
+  calls: OutgoingCalls;
 }
 
 /** PluginServerOptions are what a PluginServer serves and how it reports. */
 export interface PluginServerOptions {
   hello: HelloInit;
   functions: ReadonlyMap<string, RegisteredFunction>;
+  /** The plugin's subscriptions, connected on Welcome; Publishes from the host go to them (§12). */
+  pubsub: Subscriptions;
   /** The host's protocol range from POLYPROC_PROTOCOL, to explain a Reject (§2.4.4). */
   hostProtocol: { min: number; max: number };
   debug: boolean;
@@ -49,6 +55,8 @@ export class PluginServer implements CallHost, ContextHost {
   readonly origin: Origin;
   readonly debug: boolean;
   readonly context: ContextHost = this;
+  readonly outgoing: OutgoingCalls = new OutgoingCalls(this);
+  readonly publisher: Subscriptions;
   instanceId = "";
   settings: PlainValue = null;
   logger: Logger;
@@ -64,6 +72,7 @@ export class PluginServer implements CallHost, ContextHost {
     this.debug = options.debug;
     this.logger = options.logger;
     this.origin = { plugin: options.hello.pluginName, instance: "" };
+    this.publisher = options.pubsub;
   }
 
   /** start sends Hello on a connected socket and serves until the process exits. */
@@ -90,9 +99,16 @@ export class PluginServer implements CallHost, ContextHost {
         if (call !== undefined) abortCall(call, cancelError(event.reason));
         return;
       }
+      case "publish":
+        return this.publisher.deliver(event);
       case "credit":
         this.running.get(event.id)?.wake?.();
         return;
+      case "result":
+      case "error":
+      case "item":
+      case "end":
+        return this.outgoing.receive(event);
       case "welcome":
         return this.#onWelcome(event);
       case "reject":
@@ -103,6 +119,7 @@ export class PluginServer implements CallHost, ContextHost {
         // §13.2.5: the host said Goodbye (a violation or an expired grace): leave as on loss.
         return this.#options.exit(1, `${this.origin.plugin}: the host closed the connection: ${event.reason}; exiting`);
       case "close":
+        this.outgoing.closeAll(event.reason);
         return this.#onClose(event.clean, event.reason, event.error !== undefined);
       default:
         return;
@@ -124,7 +141,9 @@ export class PluginServer implements CallHost, ContextHost {
     this.settings = event.settings;
     this.origin.plugin = welcome.pluginName === "" ? this.#options.hello.pluginName : welcome.pluginName;
     this.origin.instance = welcome.instanceId;
-    this.logger = this.#options.onWelcome({ instanceId: this.instanceId, pluginName: this.origin.plugin, settings: this.settings });
+    this.outgoing.welcomed(this.peer.capabilities, event.hostFunctions);
+    this.logger = this.#options.onWelcome({ instanceId: this.instanceId, pluginName: this.origin.plugin, settings: this.settings, calls: this.outgoing });
+    this.publisher.connect(this.peer, welcome.capabilities.includes("pubsub"), () => this.flush(), this.logger);
   }
 
   #onReject(reject: Reject): void {

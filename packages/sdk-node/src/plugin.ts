@@ -1,12 +1,14 @@
 // definePlugin and the Plugin it returns: the functions a plugin serves, and serve().
 
-import type { PlainValue } from "@polyproc/protocol";
-import { argsValidator, type ArgsValidator } from "./args-validator.js";
+import { argsValidator, type ArgsValidator, type InferOutput, type PlainValue, type SchemaOption, type StandardSchemaV1 } from "@polyproc/protocol";
 import type { CallContext } from "./call-context.js";
+import { HostAccess, type HostFunctions } from "./host-functions.js";
 import { JsonLogger, type Logger, type LogLevel } from "./logger.js";
-import type { SchemaOption } from "./schema-json.js";
+import type { OutgoingCalls } from "./outgoing-calls.js";
+import type { OutgoingCallOptions, OutgoingStreamOptions } from "./outgoing-options.js";
+import { routedCall, routedStream } from "./routed-calls.js";
 import { servePlugin } from "./serve.js";
-import type { InferOutput, StandardSchemaV1 } from "./standard-schema.js";
+import { Subscriptions, type PublishOptions, type SubscriptionHandler } from "./subscriptions.js";
 
 /** PluginOptions configures a plugin (definePlugin). */
 export interface PluginOptions {
@@ -63,6 +65,9 @@ export type ArgsOf<P> = P extends StandardSchemaV1 ? InferOutput<P> : unknown;
  */
 export type Handler<A> = (args: A, ctx: CallContext) => unknown;
 
+/** StreamHandler is a streaming function's implementation: an async generator (or a function returning an async iterable) of its items. */
+export type StreamHandler<A> = (args: A, ctx: CallContext) => AsyncIterable<unknown> | Iterable<unknown>;
+
 /** RegisteredFunction is one function of a plugin, as the serve loop runs it. */
 export interface RegisteredFunction {
   readonly name: string;
@@ -84,6 +89,18 @@ export class Plugin {
   #logger: Logger;
   #instanceId = "";
   #settings: PlainValue = null;
+  #calls: OutgoingCalls | undefined;
+  #markReady: () => void = () => undefined;
+  /** ready resolves when the host has welcomed the plugin: from then on `host.call`, `call` and `streamFrom` work outside handlers. */
+  readonly ready: Promise<void> = new Promise((resolve) => (this.#markReady = resolve));
+  /**
+   * host calls the host application's functions outside handlers (`plugin.host.call(name,
+   * args, options)`, §5.4.5) and lists them (`plugin.host.functions`); in a handler use
+   * `ctx.host`, which passes the handler's deadline, cancellation and trace context on.
+   */
+  readonly host: HostFunctions = new HostAccess(() => this.#calls, undefined);
+  /** The plugin's subscriptions and its publishing side (§12); the serve loop connects it. */
+  readonly pubsub = new Subscriptions();
 
   constructor(options: PluginOptions) {
     checkOptions(options);
@@ -110,6 +127,53 @@ export class Plugin {
     const fnOptions: FnOptions = { ...options };
     this.#functions.set(name, { name, handler: handler as Handler<never>, validate: argsValidator(fnOptions.params), options: fnOptions });
     return this;
+  }
+
+  /**
+   * subscribe calls `handler` for each message whose topic matches `pattern` (§12.2: `*` one
+   * segment, a last `>` the rest), in order, and returns the function that ends the
+   * subscription. Before serve() the pattern goes out in Hello.subscriptions, later in a
+   * Subscribe frame. It throws a TypeError for an invalid pattern, a PluginError
+   * FAILED_PRECONDITION when the host did not negotiate `pubsub` (§16.2).
+   */
+  subscribe(pattern: string, handler: SubscriptionHandler): () => void {
+    return this.pubsub.add(pattern, handler);
+  }
+
+  /**
+   * publish sends `value` on `topic` to the host, which forwards it to the subscribers its
+   * configuration lets this plugin reach (§12.4). It needs the connection: call it from a
+   * handler (or ctx.publish) or once the host has welcomed the plugin. It throws a PluginError
+   * INVALID_ARGUMENT for an invalid topic or metadata, FAILED_PRECONDITION without a
+   * connection or without the negotiated `pubsub` capability.
+   */
+  publish(topic: string, value: PlainValue, options?: PublishOptions): void {
+    this.pubsub.publish(topic, value, options);
+  }
+
+  /**
+   * stream registers a streaming function: `handler` is an async generator whose items go out
+   * one by one as the caller's credit allows (§10); the same as fn() with `streaming: true`.
+   */
+  stream<P extends SchemaOption | undefined = undefined, A = ArgsOf<P>>(name: string, handler: StreamHandler<A>, options?: Omit<FnOptions<P>, "streaming">): this {
+    return this.fn(name, handler, { ...options, streaming: true } as FnOptions<P>);
+  }
+
+  /**
+   * call calls `fn` of the plugin `plugin` through the host outside handlers (§5.4); see
+   * CallContext.call, which a handler uses instead. It fails FAILED_PRECONDITION before the
+   * host has welcomed the plugin (`await plugin.ready`).
+   */
+  call(plugin: string, fn: string, args: PlainValue = null, options: OutgoingCallOptions = {}): Promise<PlainValue> {
+    return routedCall(this.#calls, plugin, fn, args, options, undefined);
+  }
+
+  /**
+   * streamFrom reads the streaming function `fn` of the plugin `plugin` outside handlers
+   * (CallContext.stream in a handler); `plugin.stream` is how a plugin registers its own.
+   */
+  streamFrom(plugin: string, fn: string, args: PlainValue = null, options: OutgoingStreamOptions = {}): AsyncIterableIterator<PlainValue> {
+    return routedStream(this.#calls, plugin, fn, args, options, undefined);
   }
 
   /** functions lists the registered functions in registration order. */
@@ -144,6 +208,8 @@ export class Plugin {
     return servePlugin(this, (welcome) => {
       this.#instanceId = welcome.instanceId;
       this.#settings = welcome.settings;
+      this.#calls = welcome.calls;
+      this.#markReady();
       this.#logger = new JsonLogger({ plugin: welcome.pluginName, instance: welcome.instanceId }, this.options.logLevel ?? "info");
       return this.#logger;
     });

@@ -1,14 +1,13 @@
 // plugin.serve(): from the environment to a served connection (PROTOCOL.md §2.4, §4.1, §18).
 
 import type { Socket } from "node:net";
-import { PROTOCOL_VERSION, type FunctionInfo, type HelloInit } from "@polyproc/protocol";
+import { PROTOCOL_VERSION, toJsonSchemaText, type FunctionInfo, type HelloInit } from "@polyproc/protocol";
 import { connect } from "@polyproc/protocol/node";
 import { directRunHelp } from "./direct-run.js";
 import { EnvironmentError, readEnvironment, type PluginEnvironment } from "./environment.js";
 import type { Logger } from "./logger.js";
 import type { Plugin, RegisteredFunction } from "./plugin.js";
 import { PluginServer, type Welcomed } from "./plugin-server.js";
-import { toJsonSchemaText } from "./schema-json.js";
 import { SDK_LANGUAGE, SDK_VERSION } from "./version.js";
 
 /** Exit statuses of §14.3. */
@@ -16,7 +15,7 @@ const EXIT_USAGE = 2;
 const EXIT_FAILURE = 1;
 
 /** CAPABILITIES are the optional features this SDK implements (§16.2). */
-export const CAPABILITIES = ["streaming"];
+export const CAPABILITIES = ["streaming", "host-calls", "plugin-calls", "pubsub"];
 
 /**
  * servePlugin is plugin.serve(): read and remove the POLYPROC_* variables, connect, send
@@ -31,6 +30,7 @@ export async function servePlugin(plugin: Plugin, onWelcome: (welcomed: Welcomed
   const server = new PluginServer({
     hello: helloOf(plugin, environment, specs),
     functions,
+    pubsub: plugin.pubsub,
     hostProtocol: environment.hostProtocol,
     debug: plugin.options.debug ?? false,
     logger: plugin.logger,
@@ -92,6 +92,7 @@ function helloOf(plugin: Plugin, environment: PluginEnvironment, functions: Func
     pluginName: plugin.name,
     pluginVersion: plugin.options.version,
     functions,
+    subscriptions: plugin.pubsub.helloPatterns(),
     maxConcurrency: plugin.options.maxConcurrency ?? 0,
     pid: process.pid,
     capabilities: CAPABILITIES,

@@ -1,10 +1,9 @@
 // Running a non-streaming call: validate, run the handler, answer with its Result
 // (PROTOCOL.md §5.3, §5.8 check 8, §6, §7, §8.1).
 
-import type { CallEvent, PlainValue } from "@polyproc/protocol";
+import { isPromiseLike, type CallEvent, type PlainValue } from "@polyproc/protocol";
 import { HandlerContext } from "./call-context.js";
 import { failureInfo, finish, track, type CallHost } from "./call-host.js";
-import { isPromiseLike } from "./is-promise-like.js";
 import type { RegisteredFunction } from "./plugin.js";
 
 /**

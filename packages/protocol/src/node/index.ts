@@ -5,3 +5,5 @@ export type { PeerConnectionOptions, WireTap } from "./peer-connection.js";
 export { addressPath, connect } from "./address.js";
 export { DeadlineQueue } from "./deadline-queue.js";
 export type { DeadlineEntry, DeadlineQueueOptions } from "./deadline-queue.js";
+export { StreamReader } from "./stream-reader.js";
+export type { StreamSink } from "./stream-reader.js";

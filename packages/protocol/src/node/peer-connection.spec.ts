@@ -151,6 +151,19 @@ describe("PeerConnection", () => {
     expect(writesAtImmediate).toBe(1);
   });
 
+  it("shows the bytes a slow reader leaves unsent, and says when they are sent", async () => {
+    const pair = await connectPair();
+    await pair.pluginEvents.waitFor("welcome");
+    pair.pluginSocket.pause();
+    pair.host.peer.call({ function: "big", args: "x".repeat(1 << 20) }, performance.now());
+    pair.host.flushNow();
+    expect(pair.host.writeBacklog).toBeGreaterThan(0);
+    const drained = pair.host.drained();
+    pair.pluginSocket.resume();
+    await drained;
+    expect(pair.host.writeBacklog).toBe(0);
+  });
+
   it("answers a Ping without the application's help", async () => {
     const pair = await connectPair();
     await pair.pluginEvents.waitFor("welcome");

@@ -71,6 +71,29 @@ export class PeerConnection {
     if (this.immediate === undefined && !this.inBatch && !this.ending) this.immediate = setImmediate(this.flushBound);
   }
 
+  /**
+   * writeBacklog is how many bytes were written to the socket and not yet sent: a sender
+   * that may outrun the reader (pub/sub delivery, PROTOCOL.md §12.4.4) holds back above a
+   * bound and waits for drained().
+   */
+  get writeBacklog(): number {
+    return this.socket.writableLength;
+  }
+
+  /** drained resolves once the socket has sent what was written to it, or has closed. */
+  drained(): Promise<void> {
+    if (this.socket.writableLength === 0 || this.socket.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.socket.off("drain", done);
+        this.socket.off("close", done);
+        resolve();
+      };
+      this.socket.once("drain", done);
+      this.socket.once("close", done);
+    });
+  }
+
   /** flushNow writes the peer's output now; if the peer is closed, it then ends the socket. */
   flushNow(): void {
     if (this.immediate !== undefined) {

@@ -9,7 +9,7 @@ export type JsonSchemaObject = { readonly [keyword: string]: unknown };
 /** SchemaOption is what `params` and `result` accept: a Standard Schema or a JSON Schema. */
 export type SchemaOption = StandardSchemaV1 | JsonSchemaObject;
 
-/** JsonSchemaTarget is the JSON Schema draft the SDK asks schema libraries for. */
+/** JsonSchemaTarget is the JSON Schema draft asked of schema libraries for. */
 export const JSON_SCHEMA_TARGET = "draft-2020-12";
 
 /** SchemaConversion is a JSON Schema text, and why it is empty when it could not be made. */

@@ -1,7 +1,7 @@
 // Checking a call's arguments against the function's `params` before its handler runs
 // (PROTOCOL.md §5.8 check 8): invalid arguments get INVALID_ARGUMENT naming the path (§9.8).
 
-import { PluginError } from "@polyproc/protocol";
+import { PluginError } from "./plugin-error.js";
 import { isPromiseLike } from "./is-promise-like.js";
 import { checkJsonSchema, type SchemaIssue } from "./json-schema-check.js";
 import type { SchemaOption } from "./schema-json.js";
@@ -19,7 +19,7 @@ const ROOT = "args";
 
 /**
  * argsValidator makes the validator of a `params` option: a Standard Schema's own `validate`,
- * or the SDK's structural check of a plain JSON Schema (json-schema-check.ts). undefined when
+ * or the structural check of a plain JSON Schema (json-schema-check.ts). undefined when
  * there is no schema, so that calls without one do no schema work at all.
  */
 export function argsValidator(schema: SchemaOption | undefined): ArgsValidator | undefined {

@@ -3,8 +3,7 @@ import { type } from "arktype";
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { toJsonSchemaText } from "./schema-json.js";
-import type { StandardSchemaV1 } from "./standard-schema.js";
+import { toJsonSchemaText, type StandardSchemaV1 } from "@polyproc/protocol";
 
 const order = {
   type: "object",

@@ -1,10 +1,8 @@
-import { PluginError } from "@polyproc/protocol";
+import { PluginError, argsValidator, type StandardSchemaV1 } from "@polyproc/protocol";
 import { type } from "arktype";
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { argsValidator } from "./args-validator.js";
-import type { StandardSchemaV1 } from "./standard-schema.js";
 
 const bad = { id: "o-1", items: [{ price: 1 }, { price: 2 }, { price: "3" }] };
 

@@ -1,5 +1,5 @@
 // The Standard Schema v1 and Standard JSON Schema v1 interfaces (https://standardschema.dev),
-// written out here so that the SDK depends on no schema library: zod, valibot, arktype and
+// written out here so that this package depends on no schema library: zod, valibot, arktype and
 // others implement them.
 
 /**

@@ -1,5 +1,18 @@
-import { type PlainValue, PluginError } from "@polyproc/protocol";
-import type { StreamSink } from "./instance-types.js";
+import { PluginError } from "../plugin-error.js";
+import type { PlainValue } from "../value-mapping.js";
+
+/**
+ * StreamSink receives the items of a streaming call (§10) from whoever runs it: a host
+ * instance, or an SDK's outgoing calls. It is given `opened` once, when the Call is sent, then
+ * `item` for each item in order, never more than the credit granted (initialCredit plus every
+ * `grant`).
+ */
+export interface StreamSink {
+  /** opened hands over `grant`, which sends Credit for `items` more items (§10.2); ignored once the stream ended. */
+  opened(grant: (items: number) => void): void;
+  /** item takes the next item of the stream. */
+  item(value: PlainValue): void;
+}
 
 type Waiter = { resolve: (result: IteratorResult<PlainValue>) => void; reject: (error: unknown) => void };
 
@@ -10,7 +23,7 @@ const COMPACT_AFTER = 1024;
 
 /**
  * StreamReader is the consumer's end of a streaming call (PROTOCOL.md §10): the async
- * iterator PluginHost.stream returns. It sends the call when the first item is asked for
+ * iterator the host's `stream` and an SDK's `ctx.stream` return. It sends the call when the first item is asked for
  * (`begin`), buffers the items that arrive ahead of the consumer, and grants credit only as
  * the consumer reads them (§10.6: once it has read half the window, it grants what it read),
  * so that the plugin never has more than `window` items unread or in flight.

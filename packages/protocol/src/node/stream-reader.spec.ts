@@ -1,4 +1,5 @@
-import { type PlainValue, PluginError } from "@polyproc/protocol";
+import { PluginError } from "../plugin-error.js";
+import type { PlainValue } from "../value-mapping.js";
 import { describe, expect, it } from "vitest";
 import { StreamReader } from "./stream-reader.js";
 
