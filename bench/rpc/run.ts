@@ -3,7 +3,14 @@
 //
 //   node --conditions=@polyproc/source --import tsx bench/rpc/run.ts
 //     [--duration-ms 2000] [--warmup-ms 500] [--in-flight 1,10,100,1000]
-//     [--only raw,polyproc,grpc,jsonrpc] [--json FILE] [--cpu-prof DIR]
+//     [--only raw,polyproc,chain,grpc,jsonrpc,stream,fanout] [--json FILE] [--cpu-prof DIR]
+//
+// Calls (closed loops at each --in-flight): raw, polyproc, chain (plugin → host → plugin,
+// compared with polyproc's direct call), grpc, jsonrpc. Throughput: stream (items/s of
+// host.stream at windows 32 and 256, against a raw socket stream at the same windows and
+// unpaced (window 0), all run by `stream`) and
+// fanout (messages delivered per second to 10 subscribing plugins). --json writes the call
+// rows, then the throughput rows (those with a `unit`).
 //
 // --cpu-prof DIR profiles the processes the scenarios start (servers, plugins) into DIR;
 // profile this process too with `node --cpu-prof --cpu-prof-dir DIR ... run.ts`.
@@ -15,8 +22,14 @@ import { type OpenOptions, type RpcClient, runClosedLoop } from "./closed-loop.j
 import { openGrpc } from "./grpc.js";
 import { openJsonRpc } from "./jsonrpc.js";
 import { openPolyproc } from "./polyproc.js";
+import { openChain } from "./chain.js";
+import { FANOUT_SUBSCRIBERS, openFanout } from "./fanout.js";
 import { openRaw } from "./raw.js";
+import { openRawStream } from "./raw-stream.js";
+import { type RateRow, STREAM_TARGET_WINDOW, formatRateRow, formatTwoWayRatios, rateHeader } from "./rate-report.js";
+import type { RateTarget } from "./rate-window.js";
 import { type Row, formatRatios, formatRow, tableHeader } from "./report.js";
+import { openPolyprocStream } from "./stream.js";
 
 interface Family {
   scenario: string;
@@ -28,9 +41,29 @@ const families: Family[] = [
   { scenario: "raw", instances: 1, open: openRaw },
   { scenario: "polyproc", instances: 1, open: (options) => openPolyproc(1, options) },
   { scenario: "polyproc", instances: 2, open: (options) => openPolyproc(2, options) },
+  { scenario: "chain", instances: 1, open: openChain },
   { scenario: "grpc", instances: 1, open: openGrpc },
   { scenario: "jsonrpc", instances: 1, open: openJsonRpc },
 ];
+
+interface RateFamily {
+  scenario: string;
+  /** The --only name that runs it. */
+  group: string;
+  unit: string;
+  instances: number;
+  /** The settings measured (a stream's windows); undefined: measured once, with none. */
+  windows?: number[];
+  open: (options: OpenOptions) => Promise<RateTarget>;
+}
+
+const rateFamilies: RateFamily[] = [
+  { scenario: "stream-raw", group: "stream", unit: "items", instances: 1, windows: [0, STREAM_TARGET_WINDOW, 256], open: openRawStream },
+  { scenario: "stream", group: "stream", unit: "items", instances: 1, windows: [STREAM_TARGET_WINDOW, 256], open: openPolyprocStream },
+  { scenario: "fanout", group: "fanout", unit: "deliveries", instances: FANOUT_SUBSCRIBERS, open: openFanout },
+];
+
+const scenarioNames = [...new Set([...families.map((f) => f.scenario), ...rateFamilies.map((f) => f.group)])];
 
 const { values } = parseArgs({
   options: {
@@ -49,8 +82,8 @@ const inFlights = values["in-flight"].split(",").map((n) => positive("--in-fligh
 const cpuProf = values["cpu-prof"];
 const openOptions: OpenOptions = { nodeArgs: cpuProf === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${resolve(cpuProf)}`] };
 const only = values.only?.split(",").map((s) => s.trim());
-const unknown = only?.filter((name) => !families.some((f) => f.scenario === name));
-if (unknown?.length) fail(`--only names unknown scenarios: ${unknown.join(", ")}; choose among raw, polyproc, grpc, jsonrpc`);
+const unknown = only?.filter((name) => !scenarioNames.includes(name));
+if (unknown?.length) fail(`--only names unknown scenarios: ${unknown.join(", ")}; choose among ${scenarioNames.join(", ")}`);
 
 console.log(`RPC benchmark: Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), ${durationMs} ms per scenario after ${warmupMs} ms of warm-up`);
 console.log(tableHeader);
@@ -82,11 +115,37 @@ for (const family of families.filter((f) => only === undefined || only.includes(
   }
 }
 
+const rateRows: RateRow[] = [];
+const rateRuns = rateFamilies.filter((f) => only === undefined || only.includes(f.group));
+if (rateRuns.length > 0) {
+  console.log("");
+  console.log(rateHeader);
+}
+for (const family of rateRuns) {
+  let target: RateTarget | undefined;
+  try {
+    target = await family.open(openOptions);
+    for (const window of family.windows ?? [undefined]) {
+      const result = await target.measure(window ?? 0, { warmupMs, durationMs });
+      const row: RateRow = { scenario: family.scenario, unit: family.unit, instances: family.instances, window, perSec: Math.round(result.perSec), extra: result.extra };
+      rateRows.push(row);
+      console.log(formatRateRow(row));
+    }
+  } catch (error) {
+    const message = `${family.scenario} failed: ${error instanceof Error ? error.message : String(error)}`;
+    failures.push(message);
+    console.log(message);
+  } finally {
+    await target?.close();
+  }
+}
+
 console.log("");
 for (const line of formatRatios(rows)) console.log(line);
+for (const line of formatTwoWayRatios(rows, rateRows)) console.log(line);
 if (values.json !== undefined) {
-  writeFileSync(values.json, `${JSON.stringify(rows, null, 2)}\n`);
-  console.log(`wrote ${rows.length} rows to ${values.json}`);
+  writeFileSync(values.json, `${JSON.stringify([...rows, ...rateRows], null, 2)}\n`);
+  console.log(`wrote ${rows.length + rateRows.length} rows to ${values.json}`);
 }
 if (failures.length > 0) process.exitCode = 1;
 

@@ -37,12 +37,47 @@ export interface FailedEvent {
   reason: string;
 }
 
+/**
+ * LoadEvent reports the progress of host.load: `starting` (the plugin's instances are being
+ * started), then `ready` (they are, and calls reach them) or `failed` (they could not start
+ * and were stopped; `reason` says why).
+ */
+export interface LoadEvent {
+  plugin: string;
+  phase: "starting" | "ready" | "failed";
+  reason?: string;
+}
+
+/**
+ * UnloadEvent reports the progress of host.unload: `draining` (the plugin is gone from the
+ * host's tables, its instances finish their calls) then `unloaded` (every process ended).
+ */
+export interface UnloadEvent {
+  plugin: string;
+  phase: "draining" | "unloaded";
+}
+
+/**
+ * ReloadEvent reports the progress of host.reload: `starting` (new instances start while the
+ * old ones serve), then either `switched` (new calls go to the new instances, the old ones
+ * drain) and `done` (the old processes ended), or `failed` (the new instances could not
+ * start and were stopped; the old ones keep serving; `reason` says why).
+ */
+export interface ReloadEvent {
+  plugin: string;
+  phase: "starting" | "switched" | "done" | "failed";
+  reason?: string;
+}
+
 /** HostEvents maps each event name of PluginHost.on to its listener. */
 export interface HostEvents {
   instance: (event: InstanceEvent) => void;
   exit: (event: ExitEvent) => void;
   restart: (event: RestartEvent) => void;
   failed: (event: FailedEvent) => void;
+  load: (event: LoadEvent) => void;
+  unload: (event: UnloadEvent) => void;
+  reload: (event: ReloadEvent) => void;
 }
 
 /** HostEventName is one of the names PluginHost.on takes. */

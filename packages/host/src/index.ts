@@ -18,7 +18,17 @@ export type {
   ResolvedPluginConfig,
   RestartOptions,
 } from "./plugin-options.js";
-export type { ExitEvent, FailedEvent, HostEventName, HostEvents, InstanceEvent, RestartEvent } from "./host-events.js";
+export type {
+  ExitEvent,
+  FailedEvent,
+  HostEventName,
+  HostEvents,
+  InstanceEvent,
+  LoadEvent,
+  ReloadEvent,
+  RestartEvent,
+  UnloadEvent,
+} from "./host-events.js";
 export type { CallStats, HostStats, InstanceStats, PluginState, PluginStats } from "./stats.js";
 export type { MessageHandler, MessageInfo, PublishOptions, SubscribeOptions, Subscription } from "./pubsub-broker.js";
 export type { BufferPolicy, PubsubOptions } from "./pubsub-options.js";

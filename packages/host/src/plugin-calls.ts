@@ -24,6 +24,17 @@ export class PluginCalls implements CallService {
     configs.forEach((config, index) => this.grants.set(config.name, new Grants(config.name, config.permissions, `plugins[${index}].permissions`)));
   }
 
+  /**
+   * setGrants replaces the permissions of one plugin (host.load, host.reload) or, given
+   * undefined, forgets them (host.unload), and returns those it had.
+   */
+  setGrants(plugin: string, grants: Grants | undefined): Grants | undefined {
+    const previous = this.grants.get(plugin);
+    if (grants === undefined) this.grants.delete(plugin);
+    else this.grants.set(plugin, grants);
+    return previous;
+  }
+
   hostFunctionsFor(plugin: string): FunctionInfo[] {
     const grants = this.grantsOf(plugin);
     return this.functions.specs((name) => grants.allows("hostFunctions", name));

@@ -8,8 +8,9 @@ import type { CallService } from "./inbound-calls.js";
 import { PluginCalls } from "./plugin-calls.js";
 import { quietLogger, type Logger } from "./logger.js";
 import type { HostWireTap } from "./connection-router.js";
-import type { PluginHostOptions } from "./plugin-options.js";
-import { closedError } from "./pool-errors.js";
+import type { PluginConfig, PluginHostOptions } from "./plugin-options.js";
+import { LiveOperations } from "./live-operations.js";
+import { closedError, unknownPluginError } from "./pool-errors.js";
 import { PluginPool } from "./pool.js";
 import { PubsubBroker, type MessageHandler, type PublishOptions, type SubscribeOptions, type Subscription } from "./pubsub-broker.js";
 import type { ProcessInstances } from "./process-instances.js";
@@ -48,6 +49,7 @@ export class PluginHost {
     private readonly hostFunctions: HostFunctionTable,
     private readonly release: () => Promise<void>,
     private readonly pubsub: PubsubBroker,
+    private readonly live: LiveOperations,
   ) {}
 
   /**
@@ -73,7 +75,10 @@ export class PluginHost {
       const deps = { factory, logger: logger.child({ plugin: config.name }), events, random: options.random };
       pools.set(config.name, new PluginPool(config, deps));
     }
-    const host = new PluginHost(pools, events, hostFunctions, async () => processes?.close(), pubsub);
+    const { plugins: _plugins, ...defaults } = options;
+    const supervisor = { factory, logger, events, random: options.random };
+    const live = new LiveOperations({ pools, calls, pubsub, defaults, supervisor, events });
+    const host = new PluginHost(pools, events, hostFunctions, async () => processes?.close(), pubsub, live);
     const started = await Promise.allSettled([...pools.values()].map((pool) => pool.start()));
     const failure = started.find((outcome) => outcome.status === "rejected");
     if (failure !== undefined) {
@@ -223,13 +228,40 @@ export class PluginHost {
   }
 
   /**
+   * load adds a plugin, its config checked as start() checks `plugins` (a TypeError names the
+   * bad field, or a name in use), and resolves when its instances are ready and calls reach
+   * it; it rejects with the startup's PluginError. The `load` event reports its phases.
+   */
+  load(config: PluginConfig): Promise<void> {
+    return this.live.load(config);
+  }
+
+  /**
+   * unload removes a plugin (its calls get NOT_FOUND at once), stops its instances as stop()
+   * does and resolves when every process ended. The `unload` event reports its phases.
+   */
+  unload(name: string, options: StopOptions = {}): Promise<void> {
+    return this.live.unload(name, options.graceMs);
+  }
+
+  /**
+   * reload replaces a plugin's instances (blue/green, with `config` or the current one)
+   * without failing a call: once the new ones are ready they get new and queued calls, and
+   * the old ones finish theirs within the grace and stop. If the new ones cannot start, the
+   * old ones keep serving and it rejects with the startup's PluginError. See `reload` events.
+   */
+  reload(name: string, config?: PluginConfig, options: StopOptions = {}): Promise<void> {
+    return this.live.reload(name, config, options.graceMs);
+  }
+
+  /**
    * close stops every plugin (§13: Shutdown, Goodbye awaited up to the grace, then SIGTERM,
    * then SIGKILL): queued calls fail with UNAVAILABLE, calls in flight may finish within the
    * grace. Calling it again returns the same promise.
    */
   close(options: StopOptions = {}): Promise<void> {
     this.closing ??= (async () => {
-      await Promise.all([...this.pools.values()].map((pool) => pool.close(options.graceMs)));
+      await Promise.all([this.live.close(options.graceMs), ...[...this.pools.values()].map((pool) => pool.close(options.graceMs))]);
       this.pubsub.close();
       await this.release();
     })();
@@ -237,8 +269,7 @@ export class PluginHost {
   }
 
   private unknownPlugin(name: string): PluginError {
-    const names = [...this.pools.keys()].sort().join(", ");
-    return new PluginError("NOT_FOUND", `no plugin named "${name}"; the host runs: ${names === "" ? "none" : names}`);
+    return unknownPluginError(name, this.pools.keys());
   }
 }
 

@@ -56,3 +56,9 @@ export function stoppedError(plugin: string): PluginError {
 export function closedError(plugin: string, fn: string): PluginError {
   return new PluginError("UNAVAILABLE", `call ${plugin}.${fn} failed: the host is closed or closing`, { retryable: true });
 }
+
+/** unknownPluginError is the NOT_FOUND of a plugin name the host does not run; `running` are the names it does. */
+export function unknownPluginError(name: string, running: Iterable<string>): PluginError {
+  const names = [...running].sort().join(", ");
+  return new PluginError("NOT_FOUND", `no plugin named "${name}"; the host runs: ${names === "" ? "none" : names}`);
+}

@@ -13,6 +13,8 @@ export interface PoolJobInit {
   metadata: Record<string, string> | undefined;
   /** The slot an affinity key maps to; absent: any instance. */
   slot: number | undefined;
+  /** The affinity key `slot` was computed from, to map it again in another pool (host.reload). */
+  affinityKey: string | undefined;
   /** Whether a call that failed because its instance ended may run again elsewhere (§14.1.3). */
   idempotent: boolean;
   /** A streaming call (§10): where its items go, and the credit its Call grants. */
@@ -45,7 +47,7 @@ export class PoolJob implements QueueEntry {
   constructor(
     readonly init: PoolJobInit,
     readonly startedAt: number,
-    private readonly owner: JobOwner,
+    private owner: JobOwner,
     private readonly resolve: (value: PlainValue) => void,
     private readonly reject: (error: unknown) => void,
   ) {}
@@ -61,6 +63,11 @@ export class PoolJob implements QueueEntry {
   /** isSettled tells whether the job has its outcome. */
   get isSettled(): boolean {
     return this.settled;
+  }
+
+  /** transfer hands an unsettled, queued job to another pool (host.reload's switch). */
+  transfer(owner: JobOwner): void {
+    this.owner = owner;
   }
 
   expire(why: QueueExpiry, waitedMs: number): void {

@@ -16,6 +16,13 @@ export interface SupervisorDeps {
   random?: () => number;
   /** The clock, in ms; default performance.now. */
   now?: () => number;
+  /** The numbering of instance ids, shared with the pool this one replaces (host.reload); default from 1. */
+  instanceCounter?: InstanceCounter;
+}
+
+/** InstanceCounter numbers a plugin's instances (`math-1`, `math-2`, …), across the pools host.reload swaps. */
+export interface InstanceCounter {
+  last: number;
 }
 
 /** SupervisorHooks tell the dispatching side of the pool what changed. */
@@ -48,7 +55,8 @@ export class PoolSupervisor {
   private readonly breaker: CrashLoopBreaker;
   private readonly stopping = new Set<Promise<unknown>>();
   private readonly now: () => number;
-  private sequence = 0;
+  /** The numbering of this plugin's instance ids. */
+  readonly counter: InstanceCounter;
   private generation = 0;
   private launched: Promise<void> = Promise.resolve();
 
@@ -58,6 +66,7 @@ export class PoolSupervisor {
     private readonly hooks: SupervisorHooks,
   ) {
     this.now = deps.now ?? (() => performance.now());
+    this.counter = deps.instanceCounter ?? { last: 0 };
     this.breaker = new CrashLoopBreaker(config.restart);
     this.slots = Array.from({ length: config.instances }, (_, index) => new InstanceSlot(index, config.restart, deps.random));
   }
@@ -125,7 +134,7 @@ export class PoolSupervisor {
    * command that cannot be spawned at all) cannot be helped by restarts: the plugin is failed.
    */
   private fill(slot: InstanceSlot): Promise<void> {
-    const id = `${this.config.name}-${++this.sequence}`;
+    const id = `${this.config.name}-${++this.counter.last}`;
     const logger = this.deps.logger.child({ instance: id });
     let instance: PluginInstance;
     try {

@@ -107,6 +107,7 @@ export class PluginPool {
       signal: options.signal,
       metadata: options.metadata,
       slot: options.affinityKey === undefined ? undefined : affinitySlot(options.affinityKey, this.supervisor.slots.length),
+      affinityKey: options.affinityKey,
       ...mode,
     };
     return new Promise<PlainValue>((resolve, reject) => {
@@ -115,6 +116,25 @@ export class PluginPool {
       if (refusal !== undefined) job.fail(refusal, started);
       else this.submit(job, started);
     });
+  }
+
+  /**
+   * handOver moves the calls waiting in this pool's queue to `successor` (host.reload: the
+   * pool of the new instances), where they keep their place, deadline and signal. Calls
+   * running on this pool's instances stay with them.
+   */
+  handOver(successor: PluginPool): void {
+    for (const job of this.queue.drain()) successor.adopt(job);
+  }
+
+  private adopt(job: PoolJob): void {
+    job.transfer(this.owner);
+    const key = job.init.affinityKey;
+    job.init.slot = key === undefined ? undefined : affinitySlot(key, this.supervisor.slots.length);
+    const now = this.now();
+    const refusal = this.refusal(job.init.fn, job.init.stream !== undefined);
+    if (refusal !== undefined) job.fail(refusal, now);
+    else this.submit(job, now);
   }
 
   /** stats returns the plugin's numbers and each slot's. */

@@ -109,6 +109,19 @@ export class PubsubBroker implements PubsubAttach {
     return new PubsubBroker(plugins, resolvePubsubOptions(hostOptions), logger);
   }
 
+  /**
+   * setPlugin replaces what the broker knows of one plugin (host.load, host.reload) or, given
+   * undefined, forgets it (host.unload), and returns what it knew. Connections already
+   * attached keep the permissions they were attached with.
+   */
+  setPlugin(name: string, config: PluginPubsubConfig | undefined): PluginPubsubConfig | undefined {
+    const previous = this.plugins.get(name);
+    if (config === undefined) this.plugins.delete(name);
+    else this.plugins.set(name, config);
+    if (!this.retired.has(name)) this.retired.set(name, emptyCounts());
+    return previous;
+  }
+
   /** publish is PluginHost.publish: it resolves when every matching subscriber's buffer took the message. */
   publish(topic: string, value: PlainValue, options: PublishOptions = {}): Promise<void> {
     const invalid = checkPublish(topic, value, options);

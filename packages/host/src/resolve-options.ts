@@ -33,6 +33,22 @@ export function resolvePluginConfigs(options: PluginHostOptions): ResolvedPlugin
   });
 }
 
+/**
+ * resolveLoadedConfig checks and completes the config of one plugin added while the host runs
+ * (host.load, host.reload) as resolvePluginConfigs does, with the host's options as defaults.
+ * `context` (`host.load`) begins the TypeError's message.
+ */
+export function resolveLoadedConfig(plugin: PluginConfig, host: PluginDefaults, context: string): ResolvedPluginConfig {
+  try {
+    if (typeof plugin !== "object" || plugin === null) fail("config", "must be a plugin config object { name, command, ... }", plugin);
+    return resolvePlugin(plugin, host, "config");
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    const message = error.message.replace(/^invalid PluginHost options: /, "");
+    throw new TypeError(`${context}: invalid plugin config: ${message}`, { cause: error });
+  }
+}
+
 function resolvePlugin(plugin: PluginConfig, host: PluginDefaults, field: string): ResolvedPluginConfig {
   if (typeof plugin.name !== "string" || !NAME.test(plugin.name)) {
     fail(`${field}.name`, "must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -", plugin.name);

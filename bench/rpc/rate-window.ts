@@ -1,0 +1,52 @@
+import { setTimeout as delay } from "node:timers/promises";
+
+/** RateTiming is how long a rate measurement warms up, then measures, in ms. */
+export interface RateTiming {
+  warmupMs: number;
+  durationMs: number;
+}
+
+/**
+ * RateTarget is one throughput benchmark target (a stream, a fan-out): it measures a rate
+ * per second for one setting (a stream's window; ignored where it means nothing), and closes.
+ */
+export interface RateTarget {
+  measure(setting: number, timing: RateTiming): Promise<RateResult>;
+  /** close ends the target and whatever processes it started. */
+  close(): Promise<void>;
+}
+
+/** RateResult is what one rate measurement found. */
+export interface RateResult {
+  /** Events (items, deliveries) per second in the measured window. */
+  perSec: number;
+  /** Anything else the target reports, by name (dropped messages, messages published/s). */
+  extra?: Record<string, number>;
+}
+
+/**
+ * measureRate lets `running` warm up for `warmupMs`, reads `count`, waits `durationMs`
+ * and reads it again, and returns the events per second between the two readings (each
+ * reading timed at the middle of its own wait, since reading may take a round trip). It
+ * rejects at once if `running` settles first: the work being measured must not end.
+ */
+export async function measureRate(count: () => number | Promise<number>, timing: RateTiming, running: Promise<unknown>): Promise<number> {
+  const ended = running.then(
+    () => Promise.reject(new Error("the work being measured ended before the measurement did")),
+    (error: unknown) => Promise.reject(error instanceof Error ? error : new Error(String(error))),
+  );
+  const measured = (async () => {
+    await delay(timing.warmupMs);
+    const first = await timedRead(count);
+    await delay(timing.durationMs);
+    const last = await timedRead(count);
+    return ((last.value - first.value) * 1000) / (last.at - first.at);
+  })();
+  return Promise.race([measured, ended]);
+}
+
+async function timedRead(count: () => number | Promise<number>): Promise<{ value: number; at: number }> {
+  const before = performance.now();
+  const value = await count();
+  return { value, at: (before + performance.now()) / 2 };
+}
