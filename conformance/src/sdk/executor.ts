@@ -38,6 +38,7 @@ async function runCase(testCase: ConformanceCase, ctx: CaseContext): Promise<voi
   const session = new Session(testCase, { ...ctx, trace }, pluginNameOf(testCase.setup));
   const logger = recordingLogger(session.logs, trace, () => session.changed());
   const options = { ...hostOptions(testCase.setup, ctx.sdk, logger), wireTap: frameTracer(trace) };
+  session.pluginConfig = options.plugins[0];
   trace(`start PluginHost: ${show({ ...options, logger: undefined, wireTap: undefined })}`);
   const starting = PluginHost.start(options);
   try {

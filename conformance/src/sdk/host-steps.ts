@@ -1,5 +1,6 @@
 // The steps that look at the host or change its plugins: stats, functions, logs (what the
-// host logged, PROTOCOL.md §2.5), close (§13), stop and restart.
+// host logged, PROTOCOL.md §2.5), close (§13), stop, restart, and the live operations reload
+// and unload.
 
 import type { PluginStats } from "@polyproc/host";
 import { CaseFailure } from "../case-types.js";
@@ -12,7 +13,7 @@ import { expectationFromSpec } from "./value-spec.js";
 
 const DEFAULT_LOGS_MS = 5_000;
 
-/** hostSteps are stats, functions, logs, close, stop and restart. */
+/** hostSteps are stats, functions, logs, close, stop, restart, reload and unload. */
 export const hostSteps: Record<string, StepKind> = {
   stats: {
     fields: { "expect!": "map", withinMs: "number" },
@@ -78,6 +79,38 @@ export const hostSteps: Record<string, StepKind> = {
     async run(body, session) {
       session.trace(`restart ${session.pluginName}`);
       await session.settle(session.running.restart(session.pluginName, graceOf(body)), "host.restart()");
+    },
+  },
+  reload: {
+    fields: { graceMs: "number", command: "strings", failsWith: "string" },
+    check(body, where, shape) {
+      shape.positive(body.graceMs, `${where}.graceMs`, true);
+      if (Array.isArray(body.command) && body.command.length === 0) shape.problem(`${where}.command must name a program`);
+    },
+    async run(body, session) {
+      const current = session.pluginConfig;
+      if (current === undefined) throw new Error("reload: the case's plugin config is not known");
+      const config = body.command === undefined ? undefined : { ...current, command: body.command as string[] };
+      session.trace(`reload ${session.pluginName}${config === undefined ? "" : ` with ${show(config.command)}`}`);
+      const reloading = session.running.reload(session.pluginName, config, graceOf(body)).then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
+      const failure = await session.settle(reloading, "host.reload()");
+      const expected = body.failsWith as string | undefined;
+      if (expected === undefined && failure !== undefined) throw new CaseFailure(`host.reload() failed: ${failure.message}`);
+      if (expected !== undefined && failure === undefined) throw new CaseFailure(`host.reload() succeeded; expected it to fail with a message containing ${JSON.stringify(expected)}`);
+      if (expected !== undefined && failure !== undefined && !failure.message.toLowerCase().includes(expected.toLowerCase())) {
+        throw new CaseFailure(`host.reload() failed with ${JSON.stringify(failure.message)}; expected a message containing ${JSON.stringify(expected)}`);
+      }
+    },
+  },
+  unload: {
+    fields: { graceMs: "number" },
+    check: (body, where, shape) => shape.positive(body.graceMs, `${where}.graceMs`, true),
+    async run(body, session) {
+      session.trace(`unload ${session.pluginName}`);
+      await session.settle(session.running.unload(session.pluginName, graceOf(body)), "host.unload()");
     },
   },
 };

@@ -2,7 +2,7 @@
 // host's events and log records, and the waits every step makes, each bounded by a limit
 // and by the case's abort signal.
 
-import type { PluginHost } from "@polyproc/host";
+import type { PluginConfig, PluginHost } from "@polyproc/host";
 import { type CaseContext, type ConformanceCase, CaseFailure } from "../case-types.js";
 import type { CallOutcome } from "./call-outcome.js";
 import type { LogRecord } from "./recording-logger.js";
@@ -23,6 +23,8 @@ export interface HostEventRecord extends Record<string, unknown> {
 /** Session holds what the steps of one sdk case share. */
 export class Session {
   host: PluginHost | undefined;
+  /** The config the case's plugin was started with, for steps that reload it. */
+  pluginConfig: PluginConfig | undefined;
   /** The calls by label (`as`), to await, cancel or read a value from. */
   readonly calls = new Map<string, RunningCall>();
   /** The settled outcomes by label, for steps that read a value (processGone). */
