@@ -9,6 +9,7 @@ import { frameFromSpec, frameKind, readableFrame } from "../wire/frame-spec.js";
 import { helloSpec } from "./hello-spec.js";
 import type { LinkEvent } from "./relay-link.js";
 import { raceSignal } from "./relay-server.js";
+import { abortAfter } from "../abort-after.js";
 import { type StepContext, resolveIds, within } from "./step-context.js";
 
 type Step = Record<string, unknown>;
@@ -77,7 +78,8 @@ export async function expectNoFrame(context: StepContext, options: Options): Pro
   const ignore = (options.ignore as string[] | undefined) ?? (context.link.autoPong ? ["ping"] : []);
   const forMs = options.forMs as number;
   const allowClose = options.allowClose === true;
-  const signal = AbortSignal.any([context.signal, AbortSignal.timeout(forMs)]);
+  const limit = abortAfter(context.signal, forMs);
+  const signal = limit.signal;
   const noticed = (event: LinkEvent) => (event.type === "frame" ? !ignore.includes(event.frame.kind.case ?? "") : !(allowClose && event.type === "closed"));
   if (!allowClose && context.link.closed && context.link.inbox.all().length === 0) throw new CaseFailure(`expected the connection to stay open and quiet for ${forMs} ms; it had closed`);
   try {
@@ -85,6 +87,8 @@ export async function expectNoFrame(context: StepContext, options: Options): Pro
     throw new CaseFailure(`expected nothing from the host for ${forMs} ms; instead ${describe(event)}`);
   } catch (error) {
     if (error instanceof CaseFailure || context.signal.aborted) throw error;
+  } finally {
+    limit.dispose();
   }
 }
 

@@ -3,6 +3,7 @@
 import { CaseFailure } from "../case-types.js";
 import type { HostSession } from "./host-session.js";
 import type { RelayLink } from "./relay-link.js";
+import { abortAfter } from "../abort-after.js";
 import type { RelayServer } from "./relay-server.js";
 
 /** StepContext is the state of one run of a host case. */
@@ -28,12 +29,15 @@ export interface StepContext {
  * happen within `ms`; when the case's own signal aborts it rethrows that.
  */
 export async function within<T>(context: StepContext, ms: number | undefined, expected: string, wait: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const signal = ms === undefined ? context.signal : AbortSignal.any([context.signal, AbortSignal.timeout(ms)]);
+  const limit = ms === undefined ? undefined : abortAfter(context.signal, ms);
+  const signal = limit?.signal ?? context.signal;
   try {
     return await wait(signal);
   } catch (error) {
     if (signal.aborted && !context.signal.aborted) throw new CaseFailure(`expected ${expected} within ${ms} ms; it did not happen`);
     throw error;
+  } finally {
+    limit?.dispose();
   }
 }
 
