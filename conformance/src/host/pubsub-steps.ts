@@ -7,19 +7,15 @@ import { isRecord } from "../load-cases.js";
 import { match, show } from "../match.js";
 import type { HostSession } from "./host-session.js";
 import { raceSignal } from "./relay-server.js";
+import type { ReceivedMessage } from "../received-message.js";
 import { type StepContext, within } from "./step-context.js";
 
 type Options = Record<string, unknown>;
 
-interface Received {
-  topic: string;
-  value: PlainValue;
-  metadata: Readonly<Record<string, string>>;
-}
 
 /** An application subscription of a case: the messages it got, how many were matched, and who waits. */
 interface Inbox {
-  messages: Received[];
+  messages: ReceivedMessage[];
   taken: number;
   wake: () => void;
 }

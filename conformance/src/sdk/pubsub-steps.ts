@@ -8,6 +8,7 @@ import { checkExpectation, failIf } from "./expectations.js";
 import type { Session } from "./session.js";
 import type { Shape } from "./shape.js";
 import type { StepKind } from "./step-kind.js";
+import type { ReceivedMessage } from "../received-message.js";
 import { checkValueSpec, expectationFromSpec, plainFromSpec } from "./value-spec.js";
 
 const TOPIC = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -20,16 +21,10 @@ export function checkTopic(value: unknown, where: string, shape: Shape, pattern:
   if (!valid) shape.problem(`${where}: ${JSON.stringify(value)} is not a valid ${pattern ? "pattern (PROTOCOL.md §12.2)" : "topic (PROTOCOL.md §12.1)"}`);
 }
 
-/** Received is one message a host subscription of the case received. */
-interface Received {
-  topic: string;
-  value: PlainValue;
-  metadata: Readonly<Record<string, string>>;
-}
 
 /** A subscription of a case: what it received, and how many of those expectPublished steps took. */
 interface Inbox {
-  messages: Received[];
+  messages: ReceivedMessage[];
   taken: number;
 }
 
