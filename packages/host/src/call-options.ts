@@ -1,4 +1,5 @@
 import { DEFAULT_INITIAL_CREDIT, PluginError } from "@polyproc/protocol";
+import type { CancelSignal } from "./call-signal.js";
 
 /** CallOptions are the options of PluginHost.call. */
 export interface CallOptions {
@@ -38,6 +39,12 @@ export interface StreamOptions extends Omit<CallOptions, "idempotent"> {
    */
   window?: number;
 }
+
+/** PoolCallOptions are CallOptions as a pool takes them: the signal may be the host's own CancelSignal (a routed call's). */
+export type PoolCallOptions = Omit<CallOptions, "signal"> & { signal?: CancelSignal };
+
+/** PoolStreamOptions are StreamOptions as a pool takes them (see PoolCallOptions). */
+export type PoolStreamOptions = Omit<StreamOptions, "signal"> & { signal?: CancelSignal };
 
 /** MAX_WINDOW is the largest credit a caller may grant (§10.2.3). */
 const MAX_WINDOW = 0xffffffff;

@@ -1,4 +1,5 @@
 import { type DeadlineEntry, DeadlineQueue } from "@polyproc/protocol/node";
+import type { CancelSignal } from "./call-signal.js";
 
 /** Why a queued call left the queue without being run. */
 export type QueueExpiry = "timeout" | "deadline" | "aborted";
@@ -8,7 +9,7 @@ export interface QueueEntry {
   /** The call's absolute deadline on performance.now()'s clock; absent: none. */
   readonly deadline?: number;
   /** Aborting it takes the call out of the queue. */
-  readonly signal?: AbortSignal;
+  readonly signal?: CancelSignal;
   /**
    * expire is called once when the call leaves the queue unrun: its queue timeout passed, its
    * deadline passed first, or its signal aborted. `waitedMs` is its time in the queue.

@@ -1,5 +1,6 @@
 import { type CallId, type CallInit, type EndEvent, type ErrorEvent, type ItemEvent, type PlainValue, PluginError, type ResultEvent } from "@polyproc/protocol";
 import { type DeadlineEntry, DeadlineQueue } from "@polyproc/protocol/node";
+import type { CancelSignal } from "./call-signal.js";
 import { cancelReasonOf } from "./cancel-reason.js";
 import type { InstanceStreamOptions, StreamSink } from "./instance-types.js";
 
@@ -18,7 +19,7 @@ export interface CallChannel {
 /** PendingCall is one call waiting for its answer; a streaming one has its sink. */
 class PendingCall implements DeadlineEntry {
   deadlineIndex = -1;
-  signal: AbortSignal | undefined = undefined;
+  signal: CancelSignal | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
 
   constructor(
@@ -107,7 +108,7 @@ export class CallTable {
     for (const id of [...this.calls.keys()]) this.take(id)?.reject(error);
   }
 
-  private watch(call: PendingCall, signal: AbortSignal): void {
+  private watch(call: PendingCall, signal: CancelSignal): void {
     call.signal = signal;
     call.onAbort = () => this.abort(call.id, signal);
     signal.addEventListener("abort", call.onAbort, { once: true });
@@ -123,7 +124,7 @@ export class CallTable {
   }
 
   // §7.4: the caller gave up the call.
-  private abort(id: CallId, signal: AbortSignal): void {
+  private abort(id: CallId, signal: CancelSignal): void {
     const call = this.take(id);
     if (call === undefined) return;
     call.reject(cancelledError(call.what, signal));
@@ -140,7 +141,7 @@ export class CallTable {
   }
 }
 
-function cancelledError(what: string, signal: AbortSignal): PluginError {
+function cancelledError(what: string, signal: CancelSignal): PluginError {
   const reason: unknown = signal.reason;
   const why = reason instanceof Error ? reason.message : typeof reason === "string" ? reason : "the caller's signal aborted";
   return new PluginError("CANCELLED", `${what} was cancelled: ${why}`, { cause: reason });

@@ -1,3 +1,5 @@
+import type { CancelSignal } from "./call-signal.js";
+
 /**
  * CancelReason is an abort reason that names the reason a Cancel frame carries (PROTOCOL.md
  * §7.1). Aborting a call's signal with one sends Cancel with that reason instead of
@@ -16,7 +18,7 @@ export class CancelReason extends Error {
 export const CALLER_DISCONNECTED = "caller disconnected";
 
 /** cancelReasonOf is the Cancel reason for a call whose signal aborted: the CancelReason's, else `cancelled by caller`. */
-export function cancelReasonOf(signal: AbortSignal): string {
+export function cancelReasonOf(signal: CancelSignal): string {
   const reason: unknown = signal.reason;
   return reason instanceof CancelReason ? reason.reason : "cancelled by caller";
 }

@@ -1,4 +1,5 @@
 import { type CallEvent, type CallId, type ErrorInfo, type PlainValue, PluginError } from "@polyproc/protocol";
+import { CallSignal } from "./call-signal.js";
 
 /** AnswerChannel is how the answers of a plugin's calls reach its connection; it ignores answers once the connection closed. */
 export interface AnswerChannel {
@@ -26,7 +27,8 @@ interface QueuedItem {
  * with a CancelReason naming why. A stream's items wait for the caller's credit (§10.2).
  */
 export class InboundCall {
-  private readonly controller = new AbortController();
+  /** signal aborts when the caller cancels or disconnects (its reason is a CancelReason). */
+  readonly signal = new CallSignal();
   private readonly queue: QueuedItem[] = [];
   private answered = false;
   /** onCredit, when set, hears every Credit the caller grants (a routed stream relays it, §5.4.3). */
@@ -40,11 +42,6 @@ export class InboundCall {
     private readonly done: (call: InboundCall) => void,
   ) {}
 
-  /** signal aborts when the caller cancels or disconnects (its reason is a CancelReason). */
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
   /** isAnswered tells whether the terminal answer was given. */
   get isAnswered(): boolean {
     return this.answered;
@@ -52,7 +49,7 @@ export class InboundCall {
 
   /** abort aborts the signal, once; the answer is still owed. */
   abort(reason: Error): void {
-    this.controller.abort(reason);
+    this.signal.abort(reason);
   }
 
   /** succeed answers a unary call with its value, or ends a stream normally. */

@@ -1,5 +1,6 @@
 import type { StreamSink } from "@polyproc/protocol/node";
 import type { FunctionInfo, PlainValue } from "@polyproc/protocol";
+import type { CancelSignal } from "./call-signal.js";
 
 /**
  * InstanceState is where one plugin process is in its life: `starting` (spawned, no Welcome
@@ -26,7 +27,7 @@ export interface InstanceCallOptions {
   /** Absolute deadline on performance.now()'s clock; absent: none. */
   deadline?: number;
   metadata?: Record<string, string>;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
 }
 
 /** InstanceStreamOptions are the options of a streaming call on an instance. */

@@ -52,6 +52,10 @@ export function checkPermissions(value: unknown, field: string): string | undefi
  * makes the PERMISSION_DENIED errors that name the missing grant and where to add it.
  */
 export class Grants {
+  // Asked on every call a plugin makes: each list split once into the names it grants
+  // exactly and the patterns with wildcards.
+  private readonly compiled = new Map<PermissionKind, CompiledList>();
+
   constructor(
     private readonly plugin: string,
     private readonly permissions: PluginPermissions,
@@ -61,7 +65,12 @@ export class Grants {
 
   /** allows tells whether `subject` (a host function, `plugin.function`, or a topic) is granted. */
   allows(kind: PermissionKind, subject: string): boolean {
-    return (this.permissions[kind] ?? []).some((pattern) => topicMatches(pattern, subject));
+    let list = this.compiled.get(kind);
+    if (list === undefined) {
+      list = compile(this.permissions[kind] ?? []);
+      this.compiled.set(kind, list);
+    }
+    return list.exact.has(subject) || list.wildcards.some((pattern) => topicMatches(pattern, subject));
   }
 
   /**
@@ -80,6 +89,17 @@ export class Grants {
       `plugin "${this.plugin}" may not ${what[kind]} ${subject}: add "${subject}" (or a pattern that matches it) to ${this.field}.${kind} in the host's options`,
     );
   }
+}
+
+interface CompiledList {
+  /** The patterns without wildcards: the subjects they match are themselves. */
+  exact: ReadonlySet<string>;
+  wildcards: readonly string[];
+}
+
+function compile(patterns: readonly string[]): CompiledList {
+  const wild = (pattern: string) => pattern.split(".").some((segment) => segment === "*" || segment === ">");
+  return { exact: new Set(patterns.filter((pattern) => !wild(pattern))), wildcards: patterns.filter(wild) };
 }
 
 /** covers tells whether every topic `pattern` matches is matched by `grant` (§12.2 patterns). */

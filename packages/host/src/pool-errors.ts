@@ -1,4 +1,5 @@
 import { PluginError, type PlainValue } from "@polyproc/protocol";
+import type { CancelSignal } from "./call-signal.js";
 import type { ExitInfo } from "./instance-types.js";
 
 /** describeExit says how an instance ended, e.g. `math-3 exited with code 1 (heartbeat missed)`. */
@@ -22,7 +23,7 @@ export function withStderr(message: string, exit: ExitInfo | undefined): string 
 }
 
 /** cancelledError is the failure of a call whose signal aborted before it ran. */
-export function cancelledError(plugin: string, fn: string, signal: AbortSignal | undefined, where: string): PluginError {
+export function cancelledError(plugin: string, fn: string, signal: CancelSignal | undefined, where: string): PluginError {
   const reason = signal?.reason instanceof Error ? signal.reason.message : signal?.reason;
   const because = typeof reason === "string" && reason !== "" ? `: ${reason}` : "";
   return new PluginError("CANCELLED", `call ${plugin}.${fn} was cancelled by its signal ${where}${because}`, {

@@ -1,5 +1,6 @@
 import type { PlainValue } from "@polyproc/protocol";
 import type { QueueEntry, QueueExpiry } from "./call-queue.js";
+import type { CancelSignal } from "./call-signal.js";
 import type { InstanceSlot } from "./instance-slot.js";
 import type { PluginInstance, StreamSink } from "./instance-types.js";
 
@@ -9,7 +10,7 @@ export interface PoolJobInit {
   args: PlainValue;
   /** Absolute, on performance.now()'s clock; absent: none. */
   deadline: number | undefined;
-  signal: AbortSignal | undefined;
+  signal: CancelSignal | undefined;
   metadata: Record<string, string> | undefined;
   /** The slot an affinity key maps to; absent: any instance. */
   slot: number | undefined;
@@ -56,7 +57,7 @@ export class PoolJob implements QueueEntry {
     return this.init.deadline;
   }
 
-  get signal(): AbortSignal | undefined {
+  get signal(): CancelSignal | undefined {
     return this.init.signal;
   }
 

@@ -1,5 +1,5 @@
 import { DEFAULT_INITIAL_CREDIT, PluginError, type FunctionInfo, type PlainValue } from "@polyproc/protocol";
-import type { CallOptions, StreamOptions } from "./call-options.js";
+import type { PoolCallOptions, PoolStreamOptions } from "./call-options.js";
 import { CallQueue, type QueueExpiry } from "./call-queue.js";
 import type { PluginInstance, StreamSink } from "./instance-types.js";
 import type { InstanceSlot, TrackedInstance } from "./instance-slot.js";
@@ -82,7 +82,7 @@ export class PluginPool {
    * call runs one function on an instance (see the class comment). It always settles. Its
    * deadline is options.timeoutMs (default: the plugin's callTimeoutMs) from now.
    */
-  call(fn: string, args: PlainValue, options: CallOptions = {}): Promise<PlainValue> {
+  call(fn: string, args: PlainValue, options: PoolCallOptions = {}): Promise<PlainValue> {
     const idempotent = options.idempotent === true || this.info(fn)?.idempotent === true;
     return this.enqueue(fn, args, options, { idempotent, stream: undefined });
   }
@@ -92,12 +92,12 @@ export class PluginPool {
    * dispatch, the concurrency limits, the queue and the stats until its end. Its items go to
    * `sink`; the promise settles at its end. It is never retried: items may have been read.
    */
-  async stream(fn: string, args: PlainValue, sink: StreamSink, options: StreamOptions = {}): Promise<void> {
+  async stream(fn: string, args: PlainValue, sink: StreamSink, options: PoolStreamOptions = {}): Promise<void> {
     const stream = { sink, initialCredit: options.window ?? DEFAULT_INITIAL_CREDIT };
     await this.enqueue(fn, args, options, { idempotent: false, stream });
   }
 
-  private enqueue(fn: string, args: PlainValue, options: StreamOptions, mode: Pick<PoolJobInit, "idempotent" | "stream">): Promise<PlainValue> {
+  private enqueue(fn: string, args: PlainValue, options: PoolStreamOptions, mode: Pick<PoolJobInit, "idempotent" | "stream">): Promise<PlainValue> {
     const started = this.now();
     const timeoutMs = options.timeoutMs ?? this.config.callTimeoutMs;
     const init: PoolJobInit = {
