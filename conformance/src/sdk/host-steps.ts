@@ -1,8 +1,8 @@
 // The steps that look at the host or change its plugins: stats, functions, logs (what the
 // host logged, PROTOCOL.md §2.5), close (§13), stop, restart, and the live operations reload
-// and unload.
+// and unload, and load.
 
-import type { PluginStats } from "@polyproc/host";
+import type { PluginConfig, PluginStats } from "@polyproc/host";
 import { CaseFailure } from "../case-types.js";
 import { match, show } from "../match.js";
 import { checkExpectation, failIf } from "./expectations.js";
@@ -13,7 +13,7 @@ import { expectationFromSpec } from "./value-spec.js";
 
 const DEFAULT_LOGS_MS = 5_000;
 
-/** hostSteps are stats, functions, logs, close, stop, restart, reload and unload. */
+/** hostSteps are stats, functions, logs, close, stop, restart, reload, load and unload. */
 export const hostSteps: Record<string, StepKind> = {
   stats: {
     fields: { "expect!": "map", withinMs: "number" },
@@ -85,24 +85,21 @@ export const hostSteps: Record<string, StepKind> = {
     fields: { graceMs: "number", command: "strings", failsWith: "string" },
     check(body, where, shape) {
       shape.positive(body.graceMs, `${where}.graceMs`, true);
-      if (Array.isArray(body.command) && body.command.length === 0) shape.problem(`${where}.command must name a program`);
+      checkCommand(body, where, shape);
     },
     async run(body, session) {
-      const current = session.pluginConfig;
-      if (current === undefined) throw new Error("reload: the case's plugin config is not known");
-      const config = body.command === undefined ? undefined : { ...current, command: body.command as string[] };
+      const config = body.command === undefined ? undefined : { ...caseConfig(session, "reload"), command: body.command as string[] };
       session.trace(`reload ${session.pluginName}${config === undefined ? "" : ` with ${show(config.command)}`}`);
-      const reloading = session.running.reload(session.pluginName, config, graceOf(body)).then(
-        () => undefined,
-        (error: unknown) => error as Error,
-      );
-      const failure = await session.settle(reloading, "host.reload()");
-      const expected = body.failsWith as string | undefined;
-      if (expected === undefined && failure !== undefined) throw new CaseFailure(`host.reload() failed: ${failure.message}`);
-      if (expected !== undefined && failure === undefined) throw new CaseFailure(`host.reload() succeeded; expected it to fail with a message containing ${JSON.stringify(expected)}`);
-      if (expected !== undefined && failure !== undefined && !failure.message.toLowerCase().includes(expected.toLowerCase())) {
-        throw new CaseFailure(`host.reload() failed with ${JSON.stringify(failure.message)}; expected a message containing ${JSON.stringify(expected)}`);
-      }
+      await expectOutcome(session, session.running.reload(session.pluginName, config, graceOf(body)), "host.reload()", body.failsWith as string | undefined);
+    },
+  },
+  load: {
+    fields: { command: "strings", failsWith: "string" },
+    check: checkCommand,
+    async run(body, session) {
+      const config = { ...caseConfig(session, "load"), ...(body.command === undefined ? {} : { command: body.command as string[] }) };
+      session.trace(`load ${session.pluginName} with ${show(config.command)}`);
+      await expectOutcome(session, session.running.load(config), "host.load()", body.failsWith as string | undefined);
     },
   },
   unload: {
@@ -114,6 +111,32 @@ export const hostSteps: Record<string, StepKind> = {
     },
   },
 };
+
+function checkCommand(body: StepBody, where: string, shape: Shape): void {
+  if (Array.isArray(body.command) && body.command.length === 0) shape.problem(`${where}.command must name a program`);
+}
+
+function caseConfig(session: Session, step: string): PluginConfig {
+  const config = session.pluginConfig;
+  if (config === undefined) throw new Error(`${step}: the case's plugin config is not known`);
+  return config;
+}
+
+// A live operation settles; with failsWith it must fail with a message containing it, else succeed.
+async function expectOutcome(session: Session, operation: Promise<void>, what: string, failsWith: string | undefined): Promise<void> {
+  const failure = await session.settle(
+    operation.then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    ),
+    what,
+  );
+  if (failsWith === undefined && failure !== undefined) throw new CaseFailure(`${what} failed: ${failure.message}`);
+  if (failsWith !== undefined && failure === undefined) throw new CaseFailure(`${what} succeeded; expected it to fail with a message containing ${JSON.stringify(failsWith)}`);
+  if (failsWith !== undefined && failure !== undefined && !failure.message.toLowerCase().includes(failsWith.toLowerCase())) {
+    throw new CaseFailure(`${what} failed with ${JSON.stringify(failure.message)}; expected a message containing ${JSON.stringify(failsWith)}`);
+  }
+}
 
 function checkExpectAndLimit(body: StepBody, where: string, shape: Shape): void {
   checkExpectation(body.expect, `${where}.expect`, shape);
