@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { PluginHost } from "@polyproc/host";
 import type { OpenOptions, RpcClient } from "./closed-loop.js";
 import { ADD_ARGS } from "./frame-sizes.js";
+import { pluginPids } from "./polyproc.js";
 import { repoRoot, tsNodeArgs } from "./server-process.js";
 
 const addPath = fileURLToPath(new URL("./add-plugin.ts", import.meta.url));
@@ -26,5 +27,6 @@ export async function openChain(options: OpenOptions): Promise<RpcClient> {
       host.call("front", "relay", ADD_ARGS).then(() => done(), done);
     },
     close: () => host.close(),
+    processes: () => pluginPids(host),
   };
 }

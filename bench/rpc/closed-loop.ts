@@ -1,3 +1,4 @@
+import { cpuSeconds } from "./cpu-time.js";
 import { LatencyRecorder } from "./latency-recorder.js";
 
 /** Done is called once when a call settles: with no argument on success, else with the error. */
@@ -9,6 +10,8 @@ export interface RpcClient {
   issue(done: Done): void;
   /** close ends the client and whatever processes it started. */
   close(): Promise<void>;
+  /** processes are the ids of the processes the client started (servers, plugins), whose CPU time counts with this one's. */
+  processes?(): number[];
 }
 
 /** OpenOptions are given to every scenario's open function. */
@@ -37,6 +40,8 @@ export interface LoopResult {
   seconds: number;
   /** Latencies of the calls both started and settled inside the window, in µs. */
   latency: LatencyRecorder;
+  /** CPU time this process and the client's used per call in the window, in µs; undefined where it cannot be read. */
+  cpuUsPerCall: number | undefined;
 }
 
 /**
@@ -53,6 +58,10 @@ export function runClosedLoop(client: RpcClient, options: LoopOptions): Promise<
     let failed = false;
     let lastSettled = performance.now();
     const stallMs = options.stallMs ?? 15_000;
+    const pids = client.processes?.() ?? [];
+    let cpuAtStart: { at: number; cpu: number | undefined } | undefined;
+    let cpuAtEnd: { at: number; cpu: number | undefined } | undefined;
+    const cpuTimer = setTimeout(() => (cpuAtStart = { at: performance.now(), cpu: cpuSeconds(pids) }), options.warmupMs);
     const watchdog = setInterval(() => {
       if (performance.now() - lastSettled < stallMs) return;
       fail(new Error(`no call settled for ${stallMs} ms with ${outstanding} in flight; the target is stuck`));
@@ -62,6 +71,7 @@ export function runClosedLoop(client: RpcClient, options: LoopOptions): Promise<
       if (failed) return;
       failed = true;
       clearInterval(watchdog);
+      clearTimeout(cpuTimer);
       reject(error instanceof Error ? error : new Error(String(error)));
     }
 
@@ -78,13 +88,23 @@ export function runClosedLoop(client: RpcClient, options: LoopOptions): Promise<
           if (begun >= measureStart) latency.record((now - begun) * 1000);
         }
         if (now < measureEnd) start();
-        else if (outstanding === 0) {
-          clearInterval(watchdog);
-          resolve({ calls, seconds: options.durationMs / 1000, latency });
+        else {
+          cpuAtEnd ??= { at: now, cpu: cpuSeconds(pids) };
+          if (outstanding === 0) {
+            clearInterval(watchdog);
+            resolve({ calls, seconds: options.durationMs / 1000, latency, cpuUsPerCall: cpuPerCall(cpuAtStart, cpuAtEnd, options.durationMs, calls) });
+          }
         }
       });
     }
 
     for (let i = 0; i < options.inFlight; i++) start();
   });
+}
+
+// The CPU time between the two readings, scaled to the measured window (the readings are
+// taken by a timer and by the first call to settle after it), per call measured.
+function cpuPerCall(start: { at: number; cpu: number | undefined } | undefined, end: { at: number; cpu: number | undefined }, durationMs: number, calls: number): number | undefined {
+  if (start?.cpu === undefined || end.cpu === undefined || calls === 0 || end.at <= start.at) return undefined;
+  return ((end.cpu - start.cpu) * 1e6 * (durationMs / (end.at - start.at))) / calls;
 }

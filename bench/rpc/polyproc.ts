@@ -20,5 +20,11 @@ export async function openPolyproc(instances: number, options: OpenOptions): Pro
       host.call("bench", "add", ADD_ARGS).then(() => done(), done);
     },
     close: () => host.close(),
+    processes: () => pluginPids(host),
   };
+}
+
+/** pluginPids are the process ids of every running instance of every plugin of `host`. */
+export function pluginPids(host: PluginHost): number[] {
+  return Object.values(host.stats().plugins).flatMap((plugin) => plugin.instances.flatMap((instance) => (instance.pid === undefined ? [] : [instance.pid])));
 }

@@ -54,6 +54,9 @@ export function formatTwoWayRatios(rows: Row[], rateRows: RateRow[]): string[] {
   for (const chain of rows.filter((r) => r.scenario === "chain")) {
     const base = direct(chain.inFlight);
     if (base) lines.push(`chain / polyproc at ${chain.inFlight} in flight: ${number((100 * chain.callsPerSec) / base.callsPerSec, 1)}%`);
+    if (base?.cpuUsPerCall !== undefined && chain.cpuUsPerCall !== undefined) {
+      lines.push(`chain CPU per call / polyproc's at ${chain.inFlight} in flight: ${number(chain.cpuUsPerCall / base.cpuUsPerCall, 2)}x`);
+    }
   }
   const streamAtTarget = streams.find((r) => r.window === STREAM_TARGET_WINDOW);
   const raw = rawAt(STREAM_TARGET_WINDOW);

@@ -6,6 +6,8 @@ export interface Row {
   callsPerSec: number;
   p50Us: number;
   p99Us: number;
+  /** CPU time of every process of the scenario per call, in µs (cpu-time.ts); absent where unknown. */
+  cpuUsPerCall?: number;
 }
 
 const number = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "-");
@@ -19,11 +21,12 @@ export function formatRow(row: Row): string {
     number(row.callsPerSec).padStart(12),
     number(row.p50Us, 1).padStart(10),
     number(row.p99Us, 1).padStart(10),
+    number(row.cpuUsPerCall ?? NaN, 1).padStart(12),
   ].join("  ");
 }
 
 /** tableHeader is the header line of the table formatRow fills. */
-export const tableHeader = ["scenario".padEnd(10), "instances".padStart(9), "in flight".padStart(9), "calls/s".padStart(12), "p50 µs".padStart(10), "p99 µs".padStart(10)].join("  ");
+export const tableHeader = ["scenario".padEnd(10), "instances".padStart(9), "in flight".padStart(9), "calls/s".padStart(12), "p50 µs".padStart(10), "p99 µs".padStart(10), "CPU µs/call".padStart(12)].join("  ");
 
 function find(rows: Row[], scenario: string, inFlight: number, instances = 1): Row | undefined {
   return rows.find((r) => r.scenario === scenario && r.inFlight === inFlight && r.instances === instances);

@@ -12,6 +12,10 @@
 // fanout (messages delivered per second to 10 subscribing plugins). --json writes the call
 // rows, then the throughput rows (those with a `unit`).
 //
+// Each call row also gives the CPU time per call of every process of the scenario (this one
+// and the servers or plugins it started, read from /proc: Linux only), which says what a
+// call costs the machine whatever else runs on it.
+//
 // --cpu-prof DIR profiles the processes the scenarios start (servers, plugins) into DIR;
 // profile this process too with `node --cpu-prof --cpu-prof-dir DIR ... run.ts`.
 import { writeFileSync } from "node:fs";
@@ -102,6 +106,7 @@ for (const family of families.filter((f) => only === undefined || only.includes(
         callsPerSec: Math.round(result.calls / result.seconds),
         p50Us: round(result.latency.percentile(50)),
         p99Us: round(result.latency.percentile(99)),
+        ...(result.cpuUsPerCall !== undefined && { cpuUsPerCall: round(result.cpuUsPerCall) }),
       };
       rows.push(row);
       console.log(formatRow(row));

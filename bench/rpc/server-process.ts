@@ -14,6 +14,8 @@ export const tsNodeArgs = ["--conditions=@polyproc/source", "--import", "tsx"];
 export interface ServerProcess {
   /** stop ends the process and resolves when it has exited. */
   stop(): Promise<void>;
+  /** The process id. */
+  pid: number | undefined;
 }
 
 /**
@@ -39,7 +41,7 @@ export function startServer(script: string, args: string[], nodeArgs: string[] =
       if (line.trim() !== "ready") return;
       clearTimeout(timer);
       child.off("exit", onExit);
-      resolve({ stop: () => stop(child) });
+      resolve({ stop: () => stop(child), pid: child.pid });
     });
   });
 }
@@ -65,6 +67,8 @@ export async function serveAndAttach(script: string, args: string[], options: Op
     const client = await attach(socket.path);
     const closeClient = client.close.bind(client);
     const running = server;
+    const clientProcesses = client.processes?.bind(client);
+    client.processes = () => [...(running.pid === undefined ? [] : [running.pid]), ...(clientProcesses?.() ?? [])];
     client.close = async () => {
       await closeClient();
       await running.stop();
