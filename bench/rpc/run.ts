@@ -3,10 +3,12 @@
 //
 //   node --conditions=@polyproc/source --import tsx bench/rpc/run.ts
 //     [--duration-ms 2000] [--warmup-ms 500] [--in-flight 1,10,100,1000]
-//     [--only raw,polyproc,chain,grpc,jsonrpc,stream,fanout] [--json FILE] [--cpu-prof DIR]
+//     [--only raw,polyproc,chain,grpc,jsonrpc,telemetry,stream,fanout] [--json FILE] [--cpu-prof DIR]
 //
 // Calls (closed loops at each --in-flight): raw, polyproc, chain (plugin → host → plugin,
-// compared with polyproc's direct call), grpc, jsonrpc. Throughput: stream (items/s of
+// compared with polyproc's direct call), grpc, jsonrpc, and telemetry (otel-off, otel-api,
+// otel-sdk: polyproc's call with OpenTelemetry off, the API without an SDK, an SDK recording
+// spans and metrics, compared with otel-off). Throughput: stream (items/s of
 // host.stream at windows 32 and 256, against a raw socket stream at the same windows and
 // unpaced (window 0), all run by `stream`) and
 // fanout (messages delivered per second to 10 subscribing plugins). --json writes the call
@@ -34,9 +36,12 @@ import { type RateRow, STREAM_TARGET_WINDOW, formatRateRow, formatTwoWayRatios, 
 import type { RateTarget } from "./rate-window.js";
 import { type Row, formatRatios, formatRow, tableHeader } from "./report.js";
 import { openPolyprocStream } from "./stream.js";
+import { formatTelemetryRatios, telemetryFamilies } from "./telemetry.js";
 
 interface Family {
   scenario: string;
+  /** The --only name that runs it; default: the scenario. */
+  group?: string;
   instances: number;
   open: (options: OpenOptions) => Promise<RpcClient>;
 }
@@ -48,6 +53,7 @@ const families: Family[] = [
   { scenario: "chain", instances: 1, open: openChain },
   { scenario: "grpc", instances: 1, open: openGrpc },
   { scenario: "jsonrpc", instances: 1, open: openJsonRpc },
+  ...telemetryFamilies,
 ];
 
 interface RateFamily {
@@ -67,7 +73,7 @@ const rateFamilies: RateFamily[] = [
   { scenario: "fanout", group: "fanout", unit: "deliveries", instances: FANOUT_SUBSCRIBERS, open: openFanout },
 ];
 
-const scenarioNames = [...new Set([...families.map((f) => f.scenario), ...rateFamilies.map((f) => f.group)])];
+const scenarioNames = [...new Set([...families.map((f) => f.group ?? f.scenario), ...rateFamilies.map((f) => f.group)])];
 
 const { values } = parseArgs({
   options: {
@@ -93,7 +99,7 @@ console.log(`RPC benchmark: Node ${process.version}, ${cpus().length} cores (${c
 console.log(tableHeader);
 const rows: Row[] = [];
 const failures: string[] = [];
-for (const family of families.filter((f) => only === undefined || only.includes(f.scenario))) {
+for (const family of families.filter((f) => only === undefined || only.includes(f.group ?? f.scenario))) {
   let client: RpcClient | undefined;
   try {
     client = await family.open(openOptions);
@@ -148,6 +154,7 @@ for (const family of rateRuns) {
 console.log("");
 for (const line of formatRatios(rows)) console.log(line);
 for (const line of formatTwoWayRatios(rows, rateRows)) console.log(line);
+for (const line of formatTelemetryRatios(rows)) console.log(line);
 if (values.json !== undefined) {
   writeFileSync(values.json, `${JSON.stringify([...rows, ...rateRows], null, 2)}\n`);
   console.log(`wrote ${rows.length + rateRows.length} rows to ${values.json}`);

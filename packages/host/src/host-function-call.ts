@@ -1,4 +1,5 @@
 import { type PlainValue, PluginError, isPromiseLike } from "@polyproc/protocol";
+import type { CallSpan } from "./call-span.js";
 import type { HostFunctionContext } from "./host-function-types.js";
 import type { RegisteredHostFunction } from "./host-functions.js";
 import type { InboundCall } from "./inbound-call.js";
@@ -10,13 +11,15 @@ import type { Caller } from "./inbound-calls.js";
  * `params` (INVALID_ARGUMENT), then the handler runs with a context whose signal aborts on the
  * caller's Cancel, its deadline or its disconnection (§6.2, §7). The call is answered at once
  * then (CANCELLED, DEADLINE_EXCEEDED), or with the handler's outcome: its value or items, its
- * PluginError as it is, anything else thrown as INTERNAL.
+ * PluginError as it is, anything else thrown as INTERNAL. With telemetry, the call has a
+ * SERVER span, the child of the caller's `traceparent`, in which the handler runs.
  */
 export function runHostFunction(fn: RegisteredHostFunction, caller: Caller, call: InboundCall): void {
   const { event } = call;
-  if (fn.streaming !== event.streaming) return call.failWith(modeError(fn));
+  const span = fn.telemetry?.hostFunction(caller, fn.name, event.metadata, event.streaming);
+  if (fn.streaming !== event.streaming) return answerFailure(call, span, modeError(fn));
   const controller = new AbortController();
-  const stop = watch(call, fn.name, controller);
+  const stop = watch(call, fn.name, controller, span);
   const ctx: HostFunctionContext = {
     plugin: caller.plugin,
     instance: caller.instance,
@@ -24,16 +27,20 @@ export function runHostFunction(fn: RegisteredHostFunction, caller: Caller, call
     deadline: event.deadline,
     metadata: event.metadata,
   };
-  run(fn, call, ctx).then(
-    () => stop(),
+  const running = span === undefined ? run(fn, call, ctx, undefined) : span.run(() => run(fn, call, ctx, span));
+  running.then(
+    () => {
+      stop();
+      span?.end();
+    },
     (error: unknown) => {
       stop();
-      call.failWith(PluginError.is(error) ? error : new PluginError("INTERNAL", `host function ${fn.name} failed: ${messageOf(error)}`, { cause: error }));
+      answerFailure(call, span, PluginError.is(error) ? error : new PluginError("INTERNAL", `host function ${fn.name} failed: ${messageOf(error)}`, { cause: error }));
     },
   );
 }
 
-async function run(fn: RegisteredHostFunction, call: InboundCall, ctx: HostFunctionContext): Promise<void> {
+async function run(fn: RegisteredHostFunction, call: InboundCall, ctx: HostFunctionContext, span: CallSpan | undefined): Promise<void> {
   const checked = fn.validate === undefined ? call.event.args : fn.validate(call.event.args);
   const args = isPromiseLike(checked) ? await checked : checked;
   if (ctx.signal.aborted) return;
@@ -42,17 +49,24 @@ async function run(fn: RegisteredHostFunction, call: InboundCall, ctx: HostFunct
   if (!isAsyncIterable(outcome)) throw new PluginError("INTERNAL", `host function ${fn.name} is streaming, but its handler returned no async iterable; make it an async generator`);
   for await (const item of outcome) {
     if (call.isAnswered) return;
+    span?.item();
     await call.push(item);
   }
   call.succeed();
 }
 
+/** answerFailure answers the call with `error` and ends its span (a span ended already, by a Cancel or the deadline, stays as it is). */
+function answerFailure(call: InboundCall, span: CallSpan | undefined, error: PluginError): void {
+  span?.end(error);
+  call.failWith(error);
+}
+
 // §6.2, §7: the context's signal aborts on the caller's Cancel or disconnection, or at the
 // deadline; the caller is answered at once. Returns the function that stops watching.
-function watch(call: InboundCall, name: string, controller: AbortController): () => void {
+function watch(call: InboundCall, name: string, controller: AbortController, span: CallSpan | undefined): () => void {
   const stopWith = (error: PluginError) => {
     controller.abort(error);
-    call.failWith(error);
+    answerFailure(call, span, error);
   };
   const onCancel = () => {
     const reason: unknown = call.signal.reason;

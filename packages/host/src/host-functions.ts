@@ -1,5 +1,6 @@
 import { type ArgsValidator, argsValidator, type FunctionInfo, isValidFunctionName, toJsonSchemaText } from "@polyproc/protocol";
 import type { HostFunction, HostFunctionHandler } from "./host-function-types.js";
+import type { HostTelemetry } from "./host-telemetry.js";
 
 /** RegisteredHostFunction is a host function with its argument check and its FunctionSpec. */
 export interface RegisteredHostFunction {
@@ -10,6 +11,8 @@ export interface RegisteredHostFunction {
   readonly validate: ArgsValidator | undefined;
   /** The spec plugins see in Welcome.host_functions; its schemas fill in once converted. */
   info: FunctionInfo;
+  /** The host's spans and metrics, a SERVER span per call; undefined when telemetry is off. */
+  readonly telemetry: HostTelemetry | undefined;
 }
 
 /**
@@ -20,6 +23,9 @@ export interface RegisteredHostFunction {
 export class HostFunctionTable {
   private readonly functions = new Map<string, RegisteredHostFunction>();
   private readonly conversions = new Set<Promise<void>>();
+
+  /** `telemetry` is the host's, which the calls of every function report to; undefined: off. */
+  constructor(private readonly telemetry: HostTelemetry | undefined = undefined) {}
 
   /**
    * add registers a function and returns the function that removes it. It throws a
@@ -38,6 +44,7 @@ export class HostFunctionTable {
       streaming: fn.streaming === true,
       validate: argsValidator(fn.params),
       info: { name, description: fn.description ?? "", streaming: fn.streaming === true, idempotent: fn.idempotent === true },
+      telemetry: this.telemetry,
     };
     this.functions.set(name, entry);
     this.convert(entry, fn);

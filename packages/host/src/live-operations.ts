@@ -6,8 +6,7 @@ import { Grants } from "./permissions.js";
 import type { PluginCalls } from "./plugin-calls.js";
 import type { PluginConfig, PluginDefaults, ResolvedPluginConfig } from "./plugin-options.js";
 import { unknownPluginError } from "./pool-errors.js";
-import type { SupervisorDeps } from "./pool-supervisor.js";
-import { PluginPool } from "./pool.js";
+import { type PoolDeps, PluginPool } from "./pool.js";
 import type { PluginPubsubConfig, PubsubBroker } from "./pubsub-broker.js";
 import { resolveLoadedConfig } from "./resolve-options.js";
 
@@ -19,8 +18,8 @@ export interface LiveDeps {
   pubsub: PubsubBroker;
   /** The host's options, the defaults of every loaded config. */
   defaults: PluginDefaults;
-  /** What each new pool's supervisor gets; its logger is the host's (a child per plugin is made). */
-  supervisor: SupervisorDeps;
+  /** What each new pool gets; its logger is the host's (a child per plugin is made). */
+  supervisor: PoolDeps;
   events: HostEventEmitter;
 }
 

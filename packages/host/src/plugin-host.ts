@@ -4,6 +4,7 @@ import { checkCallOptions, checkStreamOptions, type CallOptions, type StreamOpti
 import { HostEventEmitter, type HostEventName, type HostEvents } from "./host-events.js";
 import type { HostFunctionHandler, HostFunctionOptions } from "./host-function-types.js";
 import { HostFunctionTable } from "./host-functions.js";
+import { HostTelemetry } from "./host-telemetry.js";
 import type { CallService } from "./inbound-calls.js";
 import { PluginCalls } from "./plugin-calls.js";
 import { quietLogger, type Logger } from "./logger.js";
@@ -16,6 +17,8 @@ import { PubsubBroker, type MessageHandler, type PublishOptions, type SubscribeO
 import type { ProcessInstances } from "./process-instances.js";
 import { resolvePluginConfigs } from "./resolve-options.js";
 import type { HostStats } from "./stats.js";
+import { telemetryProviders } from "./telemetry-api.js";
+import { TracedTarget } from "./traced-target.js";
 
 /** FunctionDescription is one function of one plugin, as PluginHost.functions lists it. */
 export interface FunctionDescription {
@@ -62,23 +65,29 @@ export class PluginHost {
     if (options.wireTap !== undefined && typeof options.wireTap !== "function") {
       throw new TypeError("options.wireTap must be a function (connection, direction, bytes) => void, or left out");
     }
+    const providers = await telemetryProviders(options.telemetry, "invalid PluginHost options");
     const logger: Logger = options.logger ?? quietLogger;
-    const hostFunctions = registerHostFunctions(options.hostFunctions);
-    await hostFunctions.ready();
     const pools = new Map<string, PluginPool>();
+    const events = new HostEventEmitter(logger);
+    const telemetry = providers === undefined ? undefined : new HostTelemetry(providers);
+    const hostFunctions = registerHostFunctions(options.hostFunctions, telemetry);
+    await hostFunctions.ready();
     const calls = new PluginCalls(hostFunctions, pools, configs);
     const pubsub = PubsubBroker.forConfigs(configs, options.pubsub, logger.child({ pubsub: true }));
     const processes = options.instanceFactory === undefined ? await processInstances(logger, options.wireTap, calls, pubsub) : undefined;
     const factory = options.instanceFactory ?? (processes as ProcessInstances).factory;
-    const events = new HostEventEmitter(logger);
+    const supervisor = { factory, logger, events, random: options.random, telemetry };
     for (const config of configs) {
-      const deps = { factory, logger: logger.child({ plugin: config.name }), events, random: options.random };
-      pools.set(config.name, new PluginPool(config, deps));
+      pools.set(config.name, new PluginPool(config, { ...supervisor, logger: logger.child({ plugin: config.name }) }));
     }
     const { plugins: _plugins, ...defaults } = options;
-    const supervisor = { factory, logger, events, random: options.random };
     const live = new LiveOperations({ pools, calls, pubsub, defaults, supervisor, events });
-    const host = new PluginHost(pools, events, hostFunctions, async () => processes?.close(), pubsub, live);
+    const release = async () => {
+      telemetry?.close();
+      await processes?.close();
+    };
+    telemetry?.observe(pools, events);
+    const host = new PluginHost(pools, events, hostFunctions, release, pubsub, live);
     const started = await Promise.allSettled([...pools.values()].map((pool) => pool.start()));
     const failure = started.find((outcome) => outcome.status === "rejected");
     if (failure !== undefined) {
@@ -102,6 +111,8 @@ export class PluginHost {
     if (this.closing !== undefined) return Promise.reject(closedError(plugin, fn));
     const invalid = checkCallOptions(options);
     if (invalid !== undefined) return Promise.reject(invalid);
+    const telemetry = pool.telemetry;
+    if (telemetry !== undefined) return new TracedTarget(telemetry, pool, undefined).call(fn, args, options);
     return pool.call(fn, args, options);
   }
 
@@ -124,7 +135,8 @@ export class PluginHost {
       const pool = this.pools.get(plugin);
       if (pool === undefined) return reader.finish(this.unknownPlugin(plugin));
       if (this.closing !== undefined) return reader.finish(closedError(plugin, fn));
-      pool.stream(fn, args, reader, { ...options, signal: reader.signal }).then(
+      const target = pool.telemetry === undefined ? pool : new TracedTarget(pool.telemetry, pool, undefined);
+      target.stream(fn, args, reader, { ...options, signal: reader.signal }).then(
         () => reader.finish(),
         (error: unknown) => reader.finish(error),
       );
@@ -280,8 +292,8 @@ async function processInstances(logger: Logger, wireTap: HostWireTap | undefined
   return startProcessInstances(logger, wireTap, calls, pubsub);
 }
 
-function registerHostFunctions(functions: PluginHostOptions["hostFunctions"]): HostFunctionTable {
-  const table = new HostFunctionTable();
+function registerHostFunctions(functions: PluginHostOptions["hostFunctions"], telemetry: HostTelemetry | undefined): HostFunctionTable {
+  const table = new HostFunctionTable(telemetry);
   if (functions === undefined) return table;
   if (typeof functions !== "object" || functions === null || Array.isArray(functions)) {
     throw new TypeError("invalid PluginHost options: hostFunctions must be an object of { handler, description?, params?, ... } by function name");

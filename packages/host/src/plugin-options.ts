@@ -5,6 +5,7 @@ import type { Logger } from "./logger.js";
 import type { HostFunction } from "./host-function-types.js";
 import type { PluginPermissions } from "./permissions.js";
 import { pubsubDefaults, type PubsubOptions, type ResolvedPubsubOptions } from "./pubsub-options.js";
+import type { TelemetryOption } from "./telemetry-api.js";
 
 /** QueueOptions configure a plugin's queue of calls waiting for a free instance. */
 export interface QueueOptions {
@@ -144,6 +145,14 @@ export interface PluginHostOptions extends PluginDefaults {
    * grant. host.handle() adds more later.
    */
   hostFunctions?: Record<string, HostFunction>;
+  /**
+   * OpenTelemetry tracing and metrics, through the optional peer dependency
+   * @opentelemetry/api: `false` turns them off; `{ tracerProvider?, meterProvider? }` chooses
+   * the providers. Default: the API's global providers when the package is installed and an
+   * OpenTelemetry SDK is registered with them before start(); off otherwise, at no cost to
+   * the calls. Setting it without the package installed fails start() with a TypeError.
+   */
+  telemetry?: TelemetryOption;
 }
 
 /** The built-in defaults of PluginDefaults. */

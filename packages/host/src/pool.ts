@@ -9,6 +9,13 @@ import { cancelledError, closedError, deadlineError, failedError, stoppedError }
 import { type JobOwner, PoolJob, type PoolJobInit } from "./pool-job.js";
 import { PoolSupervisor, type SupervisorDeps } from "./pool-supervisor.js";
 import { CallRecorder, type PluginStats, type PluginState } from "./stats.js";
+import type { HostTelemetry } from "./host-telemetry.js";
+
+/** PoolDeps are what a PluginPool needs from its host: its supervisor's, and the host's telemetry. */
+export interface PoolDeps extends SupervisorDeps {
+  /** The host's spans and metrics; undefined when telemetry is off. */
+  telemetry?: HostTelemetry;
+}
 
 /**
  * PluginPool runs the calls of one plugin, streams included, on its instances: each call goes
@@ -20,6 +27,8 @@ import { CallRecorder, type PluginStats, type PluginState } from "./stats.js";
  */
 export class PluginPool {
   readonly supervisor: PoolSupervisor;
+  /** The host's spans and metrics; undefined when telemetry is off (the calls' one check). */
+  readonly telemetry: HostTelemetry | undefined;
   private readonly queue: CallQueue<PoolJob>;
   private readonly recorder = new CallRecorder();
   private readonly now: () => number;
@@ -31,8 +40,9 @@ export class PluginPool {
 
   constructor(
     readonly config: ResolvedPluginConfig,
-    deps: SupervisorDeps,
+    deps: PoolDeps,
   ) {
+    this.telemetry = deps.telemetry;
     this.now = deps.now ?? (() => performance.now());
     this.queue = new CallQueue<PoolJob>({ ...config.queue, now: this.now });
     this.supervisor = new PoolSupervisor(config, deps, {

@@ -6,6 +6,7 @@ import type { Grants } from "./permissions.js";
 import { failedError } from "./pool-errors.js";
 import type { PluginPool } from "./pool.js";
 import { forwardedMetadata, nextHop } from "./routing-metadata.js";
+import { type CallTarget, TracedTarget } from "./traced-target.js";
 
 const LISTED = 20;
 
@@ -34,8 +35,10 @@ export function routeCall(caller: Caller, call: InboundCall, grants: Grants, poo
     signal: call.signal,
     metadata: forwardedMetadata(metadata, caller.plugin, hop),
   };
+  // With telemetry, the hop has a span, whose traceparent the forwarded call carries.
+  const via: CallTarget = pool.telemetry === undefined ? pool : new TracedTarget(pool.telemetry, pool, caller);
   if (!streaming) {
-    pool.call(fn, args, options).then(
+    via.call(fn, args, options).then(
       (value) => call.succeed(value),
       (error: unknown) => call.failWith(error),
     );
@@ -45,7 +48,7 @@ export function routeCall(caller: Caller, call: InboundCall, grants: Grants, poo
     opened: (grant) => (call.onCredit = grant),
     item: (value) => void call.push(value),
   };
-  pool.stream(fn, args, sink, { ...options, window: call.initialCredit }).then(
+  via.stream(fn, args, sink, { ...options, window: call.initialCredit }).then(
     () => call.succeed(),
     (error: unknown) => call.failWith(error),
   );

@@ -15,6 +15,8 @@ export { MIN_MAX_FRAME_BYTES } from "./peer-handshake.js";
 export { checkHello, isValidFunctionName } from "./hello-check.js";
 export type { HelloCheck } from "./hello-check.js";
 export { isValidPattern, isValidTopic, topicMatches } from "./topics.js";
+export { formatTraceparent, parseTraceparent } from "./trace-context.js";
+export type { TraceParent } from "./trace-context.js";
 export { ProtocolError, protocolErrorKinds } from "./protocol-error.js";
 export type { ProtocolErrorKind } from "./protocol-error.js";
 export { fromValue, toValue } from "./value-mapping.js";

@@ -6,6 +6,7 @@ import type { Logger } from "./logger.js";
 import type { CallParent, OutgoingCalls } from "./outgoing-calls.js";
 import type { OutgoingCallOptions, OutgoingStreamOptions } from "./outgoing-options.js";
 import { routedCall, routedStream } from "./routed-calls.js";
+import type { ServerSpan } from "./server-span.js";
 import { publishInContext, type PublishOptions, type Publisher } from "./subscriptions.js";
 
 /**
@@ -85,6 +86,8 @@ export class HandlerContext implements CallContext, CallParent {
   readonly function: string;
   readonly deadline: number | undefined;
   readonly metadata: Readonly<Record<string, string>>;
+  /** The call's SERVER span; undefined when tracing is off. */
+  readonly span: ServerSpan | undefined;
   readonly #host: ContextHost;
   #controller: AbortController | undefined;
   #abortReason: unknown;
@@ -93,12 +96,18 @@ export class HandlerContext implements CallContext, CallParent {
   /** The calls made in this context that listen for its abort. */
   #abortListeners: Set<(reason: unknown) => void> | undefined;
 
-  constructor(host: ContextHost, callId: CallId, fn: string, deadline: number | undefined, metadata: Readonly<Record<string, string>>) {
+  constructor(host: ContextHost, callId: CallId, fn: string, deadline: number | undefined, metadata: Readonly<Record<string, string>>, span?: ServerSpan) {
     this.#host = host;
     this.callId = callId;
     this.function = fn;
     this.deadline = deadline;
     this.metadata = metadata;
+    this.span = span;
+  }
+
+  /** inherited is what the calls made in this context inherit from: the call's metadata, with its span's `traceparent` when traced (§5.5.2). */
+  get inherited(): Readonly<Record<string, string>> {
+    return this.span === undefined ? this.metadata : this.span.metadata;
   }
 
   get signal(): AbortSignal {
@@ -123,7 +132,7 @@ export class HandlerContext implements CallContext, CallParent {
   }
 
   publish(topic: string, value: PlainValue, options?: PublishOptions): void {
-    publishInContext(this.#host.publisher, this.metadata, topic, value, options);
+    publishInContext(this.#host.publisher, this.inherited, topic, value, options);
   }
 
   get host(): HostFunctions {

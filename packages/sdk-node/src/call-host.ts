@@ -1,10 +1,12 @@
 // What the call runners need from the serve loop, and the bookkeeping of one running call.
 
-import { PluginError, type CallId, type ErrorInfo, type Peer } from "@polyproc/protocol";
-import type { ContextHost, HandlerContext } from "./call-context.js";
+import { PluginError, type CallEvent, type CallId, type ErrorInfo, type Peer } from "@polyproc/protocol";
+import { HandlerContext, type ContextHost } from "./call-context.js";
 import type { DeadlineEntry, DeadlineQueue } from "@polyproc/protocol/node";
 import { handlerErrorInfo, type Origin } from "./handler-error.js";
 import type { Logger } from "./logger.js";
+import type { RegisteredFunction } from "./plugin.js";
+import type { PluginTelemetry } from "./server-span.js";
 
 /** RunningCall is a call whose handler has not finished (or whose stream is open). */
 export interface RunningCall extends DeadlineEntry {
@@ -29,8 +31,22 @@ export interface CallHost {
   readonly origin: Origin;
   readonly debug: boolean;
   readonly logger: Logger;
+  /** The plugin's spans; undefined when tracing is off. */
+  readonly telemetry: PluginTelemetry | undefined;
   /** flush writes the frames the peer queued, at the end of this event-loop turn. */
   flush(): void;
+}
+
+/** contextOf makes the context of a call the plugin serves, with its SERVER span when tracing is on. */
+export function contextOf(host: CallHost, event: CallEvent): HandlerContext {
+  const span = host.telemetry?.serverSpan(event, host.origin.plugin, host.origin.instance);
+  return new HandlerContext(host.context, event.id, event.function, event.deadline, event.metadata, span);
+}
+
+/** invoke calls the function's handler, inside the call's span when it has one. */
+export function invoke(fn: RegisteredFunction, args: unknown, ctx: HandlerContext): unknown {
+  const span = ctx.span;
+  return span === undefined ? fn.handler(args as never, ctx) : span.run(() => fn.handler(args as never, ctx));
 }
 
 /** track records a call whose handler runs on, with its deadline if it has one (§6.2). */
@@ -58,7 +74,9 @@ export function expire(host: CallHost, call: RunningCall): void {
   if (call.answered) return;
   call.ctx.abort(deadlineError(call.ctx.function));
   finish(host, call);
-  host.peer.fail(call.id, failureInfo(host, call.ctx, undefined));
+  const info = failureInfo(host, call.ctx, undefined);
+  call.ctx.span?.end(info);
+  host.peer.fail(call.id, info);
   host.flush();
 }
 

@@ -8,6 +8,8 @@
 export { definePlugin, Plugin } from "./plugin.js";
 export type { ArgsOf, FnOptions, Handler, PluginOptions, StreamHandler } from "./plugin.js";
 export type { CallContext } from "./call-context.js";
+export type { ServeOptions } from "./serve.js";
+export type { TelemetryOption, TelemetryOptions } from "./telemetry-api.js";
 export type { HostFunction, HostFunctions } from "./host-functions.js";
 export type { OutgoingCallOptions, OutgoingStreamOptions } from "./outgoing-options.js";
 export type { MessageInfo, PublishOptions, SubscriptionHandler } from "./subscriptions.js";

@@ -12,7 +12,7 @@ class Parent implements CallParent {
   readonly #listeners = new Set<(reason: unknown) => void>();
   constructor(
     readonly deadline: number | undefined,
-    readonly metadata: Record<string, string> = {},
+    readonly inherited: Record<string, string> = {},
   ) {}
   onAbort(listener: (reason: unknown) => void): () => void {
     this.#listeners.add(listener);

@@ -23,7 +23,8 @@ export interface CallLink {
  */
 export interface CallParent {
   readonly deadline: number | undefined;
-  readonly metadata: Readonly<Record<string, string>>;
+  /** The metadata the call inherits from: the handler's call's, its `traceparent` the handler's span's when traced (§5.5.2). */
+  readonly inherited: Readonly<Record<string, string>>;
   /** abortReason is why the handler's call was aborted; undefined while it was not. */
   readonly abortReason: unknown;
   /** onAbort calls `listener` with the reason when the handler's call is aborted; it returns how to stop listening. */
@@ -168,7 +169,7 @@ export class OutgoingCalls {
         target,
         args: request.args ?? null,
         ...(deadline !== Infinity && { deadline }),
-        metadata: outgoingMetadata(parent?.metadata, options.metadata),
+        metadata: outgoingMetadata(parent?.inherited, options.metadata),
         streaming,
         ...(streaming && { initialCredit: (sink as StreamReader).window }),
       },

@@ -10,6 +10,7 @@ import type { Origin } from "./handler-error.js";
 import type { Logger } from "./logger.js";
 import { OutgoingCalls } from "./outgoing-calls.js";
 import type { RegisteredFunction } from "./plugin.js";
+import type { PluginTelemetry } from "./server-span.js";
 import type { Subscriptions } from "./subscriptions.js";
 import { runStream } from "./stream-call.js";
 import { runUnary } from "./unary-call.js";
@@ -36,6 +37,8 @@ export interface PluginServerOptions {
   hostProtocol: { min: number; max: number };
   debug: boolean;
   logger: Logger;
+  /** The plugin's spans; undefined when tracing is off. */
+  telemetry: PluginTelemetry | undefined;
   /** Called on Welcome; returns the logger to use from then on (it names the instance). */
   onWelcome: (welcomed: Welcomed) => Logger;
   /** Ends the process: writes the message (if any) on stderr, then exits with the code. */
@@ -54,6 +57,7 @@ export class PluginServer implements CallHost, ContextHost {
   readonly deadlines = new DeadlineQueue<RunningCall>({ expire: (call) => expire(this, call) });
   readonly origin: Origin;
   readonly debug: boolean;
+  readonly telemetry: PluginTelemetry | undefined;
   readonly context: ContextHost = this;
   readonly outgoing: OutgoingCalls = new OutgoingCalls(this);
   readonly publisher: Subscriptions;
@@ -70,6 +74,7 @@ export class PluginServer implements CallHost, ContextHost {
   constructor(options: PluginServerOptions) {
     this.#options = options;
     this.debug = options.debug;
+    this.telemetry = options.telemetry;
     this.logger = options.logger;
     this.origin = { plugin: options.hello.pluginName, instance: "" };
     this.publisher = options.pubsub;

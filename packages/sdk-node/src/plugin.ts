@@ -7,7 +7,7 @@ import { JsonLogger, type Logger, type LogLevel } from "./logger.js";
 import type { OutgoingCalls } from "./outgoing-calls.js";
 import type { OutgoingCallOptions, OutgoingStreamOptions } from "./outgoing-options.js";
 import { routedCall, routedStream } from "./routed-calls.js";
-import { servePlugin } from "./serve.js";
+import { servePlugin, type ServeOptions } from "./serve.js";
 import { Subscriptions, type PublishOptions, type SubscriptionHandler } from "./subscriptions.js";
 
 /** PluginOptions configures a plugin (definePlugin). */
@@ -201,11 +201,12 @@ export class Plugin {
    * and serves calls until the host shuts the plugin down; then it exits the process with 0.
    * Run by hand (no host), it prints how to run the plugin under a host and exits with 2;
    * rejected by the host or cut off from it, it exits with 1 (§14.3). It never returns.
+   * `options.telemetry` configures tracing (see ServeOptions).
    */
-  serve(): Promise<never> {
+  serve(options: ServeOptions = {}): Promise<never> {
     if (this.#serving) throw new Error(`plugin.serve() was already called for plugin "${this.name}"`);
     this.#serving = true;
-    return servePlugin(this, (welcome) => {
+    return servePlugin(this, options, (welcome) => {
       this.#instanceId = welcome.instanceId;
       this.#settings = welcome.settings;
       this.#calls = welcome.calls;

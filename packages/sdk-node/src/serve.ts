@@ -8,6 +8,8 @@ import { EnvironmentError, readEnvironment, type PluginEnvironment } from "./env
 import type { Logger } from "./logger.js";
 import type { Plugin, RegisteredFunction } from "./plugin.js";
 import { PluginServer, type Welcomed } from "./plugin-server.js";
+import { PluginTelemetry } from "./server-span.js";
+import { telemetryProvider, type TelemetryOption } from "./telemetry-api.js";
 import { SDK_LANGUAGE, SDK_VERSION } from "./version.js";
 
 /** Exit statuses of §14.3. */
@@ -17,11 +19,26 @@ const EXIT_FAILURE = 1;
 /** CAPABILITIES are the optional features this SDK implements (§16.2). */
 export const CAPABILITIES = ["streaming", "host-calls", "plugin-calls", "pubsub"];
 
+/** ServeOptions are the options of plugin.serve(). */
+export interface ServeOptions {
+  /**
+   * OpenTelemetry tracing, through the optional peer dependency @opentelemetry/api: a
+   * SERVER span per call, the child of the call's `traceparent`, whose context the calls
+   * the handler makes carry on. `false` turns it off; `{ tracerProvider }` chooses the
+   * provider. Default: the API's global provider when the package is installed and an
+   * OpenTelemetry SDK is registered with it before serve() is called; off otherwise (the
+   * incoming `traceparent` then passes on unchanged, at no cost). Setting it without the
+   * package installed makes serve() reject with a TypeError.
+   */
+  telemetry?: TelemetryOption;
+}
+
 /**
  * servePlugin is plugin.serve(): read and remove the POLYPROC_* variables, connect, send
  * Hello, and hand the connection to a PluginServer, which exits the process in the end.
  */
-export async function servePlugin(plugin: Plugin, onWelcome: (welcomed: Welcomed) => Logger): Promise<never> {
+export async function servePlugin(plugin: Plugin, options: ServeOptions, onWelcome: (welcomed: Welcomed) => Logger): Promise<never> {
+  const provider = await telemetryProvider(options.telemetry, "plugin.serve");
   const functions = new Map(plugin.functions.map((fn) => [fn.name, fn]));
   const environment = environmentOrExit(plugin, [...functions.keys()]);
   const specs = await functionSpecs(plugin.functions, plugin.logger);
@@ -34,6 +51,7 @@ export async function servePlugin(plugin: Plugin, onWelcome: (welcomed: Welcomed
     hostProtocol: environment.hostProtocol,
     debug: plugin.options.debug ?? false,
     logger: plugin.logger,
+    telemetry: provider === undefined ? undefined : new PluginTelemetry(provider),
     onWelcome,
     exit,
   });

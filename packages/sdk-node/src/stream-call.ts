@@ -2,8 +2,7 @@
 // caller's credit allows, then one StreamEnd (PROTOCOL.md §10).
 
 import { PluginError, type CallEvent, type PlainValue } from "@polyproc/protocol";
-import { HandlerContext } from "./call-context.js";
-import { failureInfo, finish, track, type CallHost, type RunningCall } from "./call-host.js";
+import { contextOf, failureInfo, finish, invoke, track, type CallHost, type RunningCall } from "./call-host.js";
 import type { RegisteredFunction } from "./plugin.js";
 
 /**
@@ -14,8 +13,7 @@ import type { RegisteredFunction } from "./plugin.js";
  * DEADLINE_EXCEEDED at once when the deadline passes (§6.5).
  */
 export function runStream(host: CallHost, fn: RegisteredFunction, event: CallEvent): void {
-  const ctx = new HandlerContext(host.context, event.id, event.function, event.deadline, event.metadata);
-  const call = track(host, ctx);
+  const call = track(host, contextOf(host, event));
   void pump(host, call, fn, event.args);
 }
 
@@ -24,28 +22,35 @@ async function pump(host: CallHost, call: RunningCall, fn: RegisteredFunction, r
   let done = false;
   try {
     const args = fn.validate === undefined ? rawArgs : await fn.validate(rawArgs);
-    iterator = iteratorOf(fn.handler(args as never, call.ctx), fn.name);
+    const items = iteratorOf(invoke(fn, args, call.ctx), fn.name);
+    iterator = items;
+    const span = call.ctx.span;
     for (;;) {
       if (host.peer.creditOf(call.id) === 0 && !call.ctx.aborted) await waitForCredit(call);
       if (call.answered) return;
       if (call.ctx.aborted) throw call.ctx.abortReason;
-      const next = await iterator.next();
+      // The generator's body runs in next(): in the span, for the spans it starts.
+      const next = await (span === undefined ? items.next() : span.run(() => items.next()));
       if (call.answered) return;
       if (next.done === true) {
         done = true;
         break;
       }
       host.peer.item(call.id, (next.value === undefined ? null : next.value) as PlainValue);
+      span?.item();
       host.flush();
     }
     finish(host, call);
+    span?.end();
     host.peer.endStream(call.id);
     host.flush();
   } catch (error) {
     done = true;
     if (call.answered) return;
     finish(host, call);
-    host.peer.endStream(call.id, failureInfo(host, call.ctx, error));
+    const info = failureInfo(host, call.ctx, error);
+    call.ctx.span?.end(info);
+    host.peer.endStream(call.id, info);
     host.flush();
   } finally {
     if (!done) closeIterator(iterator);

@@ -1,9 +1,9 @@
 // Running a non-streaming call: validate, run the handler, answer with its Result
 // (PROTOCOL.md §5.3, §5.8 check 8, §6, §7, §8.1).
 
-import { isPromiseLike, type CallEvent, type PlainValue } from "@polyproc/protocol";
-import { HandlerContext } from "./call-context.js";
-import { failureInfo, finish, track, type CallHost } from "./call-host.js";
+import { isPromiseLike, type CallEvent, type CallId, type PlainValue } from "@polyproc/protocol";
+import type { HandlerContext } from "./call-context.js";
+import { contextOf, failureInfo, finish, invoke, track, type CallHost } from "./call-host.js";
 import type { RegisteredFunction } from "./plugin.js";
 
 /**
@@ -14,17 +14,17 @@ import type { RegisteredFunction } from "./plugin.js";
  * CANCELLED if it failed (§7.3).
  */
 export function runUnary(host: CallHost, fn: RegisteredFunction, event: CallEvent): void {
-  const ctx = new HandlerContext(host.context, event.id, event.function, event.deadline, event.metadata);
+  const ctx = contextOf(host, event);
   let outcome: unknown;
   try {
     const args = fn.validate === undefined ? event.args : fn.validate(event.args);
-    outcome = isPromiseLike(args) ? args.then((valid) => fn.handler(valid as never, ctx)) : fn.handler(args as never, ctx);
+    outcome = isPromiseLike(args) ? args.then((valid) => invoke(fn, valid, ctx)) : invoke(fn, args, ctx);
   } catch (error) {
-    host.peer.fail(event.id, failureInfo(host, ctx, error));
-    host.flush();
+    fail(host, ctx, event.id, error);
     return;
   }
   if (!isPromiseLike(outcome)) {
+    ctx.span?.end();
     host.peer.result(event.id, resultValue(outcome));
     host.flush();
     return;
@@ -34,16 +34,23 @@ export function runUnary(host: CallHost, fn: RegisteredFunction, event: CallEven
     (value) => {
       if (call.answered) return;
       finish(host, call);
+      ctx.span?.end();
       host.peer.result(call.id, resultValue(value));
       host.flush();
     },
     (error: unknown) => {
       if (call.answered) return;
       finish(host, call);
-      host.peer.fail(call.id, failureInfo(host, ctx, error));
-      host.flush();
+      fail(host, ctx, call.id, error);
     },
   );
+}
+
+function fail(host: CallHost, ctx: HandlerContext, id: CallId, error: unknown): void {
+  const info = failureInfo(host, ctx, error);
+  ctx.span?.end(info);
+  host.peer.fail(id, info);
+  host.flush();
 }
 
 /** resultValue maps a handler's return value to the Result's: undefined (a void handler) is null. */
