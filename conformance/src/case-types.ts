@@ -20,10 +20,10 @@ export const caseKinds: readonly CaseKind[] = ["sdk", "host", "plugin"];
  * Feature is something an SDK may or may not offer yet (spec/CONFORMANCE.md §2). A case that
  * requires a feature its SDK does not declare is reported "n/a" for that SDK.
  */
-export type Feature = "streaming" | "validation" | "concurrency-limit" | "host-calls" | "plugin-calls" | "pubsub";
+export type Feature = "streaming" | "validation" | "concurrency-limit" | "host-calls" | "plugin-calls" | "pubsub" | "tracing";
 
 /** features lists every Feature. */
-export const features: readonly Feature[] = ["streaming", "validation", "concurrency-limit", "host-calls", "plugin-calls", "pubsub"];
+export const features: readonly Feature[] = ["streaming", "validation", "concurrency-limit", "host-calls", "plugin-calls", "pubsub", "tracing"];
 
 /** hostFeatures are the features of the host this runner embeds; `host` cases are checked against them. */
 export const hostFeatures: readonly Feature[] = ["streaming", "validation", "concurrency-limit"];

@@ -1,11 +1,12 @@
 // The Node SDK's conformance plugin (spec/CONFORMANCE.md §1): the functions of §1.2 for the
 // features the node SDK declares (streaming, validation, concurrency-limit, host-calls,
-// plugin-calls, pubsub), written with @polyproc/sdk as a user would.
+// plugin-calls, pubsub, tracing), written with @polyproc/sdk as a user would.
 
 import { definePlugin } from "@polyproc/sdk";
 import { addCallFunctions } from "./call-functions.js";
 import { addPubsubFunctions } from "./pubsub-functions.js";
 import { addTimingFunctions } from "./timing-functions.js";
+import { tracingOption } from "./tracing.js";
 import { addValueFunctions } from "./value-functions.js";
 
 const plugin = definePlugin({
@@ -18,7 +19,7 @@ addValueFunctions(plugin);
 addTimingFunctions(plugin);
 addCallFunctions(plugin);
 addPubsubFunctions(plugin);
-await plugin.serve();
+await plugin.serve({ telemetry: tracingOption(process.env.CONFORMANCE_TRACING) });
 
 /** maxConcurrency reads CONFORMANCE_MAX_CONCURRENCY (§1.1): a whole number ≥ 0, default 0 (no limit). */
 function maxConcurrency(text: string | undefined): number {
