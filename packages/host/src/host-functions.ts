@@ -28,6 +28,23 @@ export class HostFunctionTable {
   constructor(private readonly telemetry: HostTelemetry | undefined = undefined) {}
 
   /**
+   * fromOption makes the table of PluginHostOptions.hostFunctions (by name: { handler,
+   * description?, params?, result? }); a TypeError names the first malformed entry.
+   */
+  static fromOption(functions: Record<string, HostFunction> | undefined, telemetry: HostTelemetry | undefined): HostFunctionTable {
+    const table = new HostFunctionTable(telemetry);
+    if (functions === undefined) return table;
+    if (typeof functions !== "object" || functions === null || Array.isArray(functions)) {
+      throw new TypeError("invalid PluginHost options: hostFunctions must be an object of { handler, description?, params?, ... } by function name");
+    }
+    for (const [name, fn] of Object.entries(functions)) {
+      if (typeof fn !== "object" || fn === null) throw new TypeError(`invalid PluginHost options: hostFunctions.${name} must be an object { handler, description?, params?, result? }`);
+      table.add(name, fn, `invalid PluginHost options: hostFunctions.${name}`);
+    }
+    return table;
+  }
+
+  /**
    * add registers a function and returns the function that removes it. It throws a
    * TypeError for an invalid name (§4.1), a name already registered, or a handler that is
    * not a function; `field` names the option in messages.

@@ -70,7 +70,7 @@ export class PluginHost {
     const pools = new Map<string, PluginPool>();
     const events = new HostEventEmitter(logger);
     const telemetry = providers === undefined ? undefined : new HostTelemetry(providers);
-    const hostFunctions = registerHostFunctions(options.hostFunctions, telemetry);
+    const hostFunctions = HostFunctionTable.fromOption(options.hostFunctions, telemetry);
     await hostFunctions.ready();
     const calls = new PluginCalls(hostFunctions, pools, configs);
     const pubsub = PubsubBroker.forConfigs(configs, options.pubsub, logger.child({ pubsub: true }));
@@ -290,19 +290,6 @@ export class PluginHost {
 async function processInstances(logger: Logger, wireTap: HostWireTap | undefined, calls: CallService, pubsub: PubsubBroker): Promise<ProcessInstances> {
   const { startProcessInstances } = await import("./process-instances.js");
   return startProcessInstances(logger, wireTap, calls, pubsub);
-}
-
-function registerHostFunctions(functions: PluginHostOptions["hostFunctions"], telemetry: HostTelemetry | undefined): HostFunctionTable {
-  const table = new HostFunctionTable(telemetry);
-  if (functions === undefined) return table;
-  if (typeof functions !== "object" || functions === null || Array.isArray(functions)) {
-    throw new TypeError("invalid PluginHost options: hostFunctions must be an object of { handler, description?, params?, ... } by function name");
-  }
-  for (const [name, fn] of Object.entries(functions)) {
-    if (typeof fn !== "object" || fn === null) throw new TypeError(`invalid PluginHost options: hostFunctions.${name} must be an object { handler, description?, params?, result? }`);
-    table.add(name, fn, `invalid PluginHost options: hostFunctions.${name}`);
-  }
-  return table;
 }
 
 function parseSchema(text: string | undefined): unknown {
