@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { CaseExecutor, CaseKind } from "./case-types.js";
+import { type CaseExecutor, type CaseKind, features } from "./case-types.js";
 import { CaseLoadError, isRecord, loadCases } from "./load-cases.js";
 
 // A fake executor for every kind: a step other than {ok: ...} is a problem.
@@ -71,12 +71,12 @@ describe("loadCases", () => {
     const where = (file: string) => join("cases", file);
     expect(problems()).toEqual([
       expect.stringMatching(new RegExp(`^${where("broken.yaml")}: not valid YAML: `)),
-      `${where("features.yaml")}: requires: unknown feature(s) "teleport"; the features are streaming, validation, concurrency-limit, host-calls, plugin-calls, pubsub`,
+      `${where("features.yaml")}: requires: unknown feature(s) "teleport"; the features are ${features.join(", ")}`,
       `${where("keys.yaml")}: unknown key extra; a suite file has suite, description, kind, requires, cases`,
       `${where("keys.yaml")}: suite must be "keys", the file's name; got "other"`,
       `${where("keys.yaml")}: give the suite a description`,
       `${where("keys.yaml")}: kind must be one of sdk, host, plugin; got "wire"`,
-      `${where("keys.yaml")}: requires must be a list of features (streaming, validation, concurrency-limit, host-calls, plugin-calls, pubsub)`,
+      `${where("keys.yaml")}: requires must be a list of features (${features.join(", ")})`,
       `${where("keys.yaml")}: cases must be a non-empty list`,
       `${where("list.yaml")}: a suite file must be a map with suite, description and cases`,
     ]);
@@ -97,7 +97,7 @@ describe("loadCases", () => {
       `${at(1)}: section must name a PROTOCOL.md section as a quoted string such as "5.3"; got "five"`,
       `${at(1)}: give the case a description`,
       `${at(1)}: kind must be one of sdk, host, plugin; got "wire"`,
-      `${at(1)}: requires: unknown feature(s) "flying"; the features are streaming, validation, concurrency-limit, host-calls, plugin-calls, pubsub`,
+      `${at(1)}: requires: unknown feature(s) "flying"; the features are ${features.join(", ")}`,
       `${at(1)}: timeoutMs must be a positive number of ms; got 0`,
       `${at(1)}: exclusive must be true or false`,
       `${at(1)}: setup must be a map`,

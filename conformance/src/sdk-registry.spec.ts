@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadSdks } from "./sdk-registry.js";
+import { features } from "./case-types.js";
 
 let root = "";
 let path = "";
@@ -59,7 +60,7 @@ describe("loadSdks", () => {
       `  - ${path}: sdks[1]: command must be a non-empty list of strings (program and arguments, no shell)`,
       `  - ${path}: sdks[1]: cwd must be a path relative to the repository root`,
       `  - ${path}: sdks[1]: env must map names to strings`,
-      `  - ${path}: sdks[1]: unknown feature(s) ["telepathy"]; the features are streaming, validation, concurrency-limit, host-calls, plugin-calls, pubsub`,
+      `  - ${path}: sdks[1]: unknown feature(s) ["telepathy"]; the features are ${features.join(", ")}`,
       `  - ${path}: sdks[2]: name must be lowercase letters, digits and - (and not "host"); got "host"`,
       `  - ${path}: sdks[2]: command must be a non-empty list of strings (program and arguments, no shell)`,
       `  - ${path}: sdks[2]: features must be a list, such as [streaming, validation]; got "streaming"`,
