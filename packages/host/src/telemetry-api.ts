@@ -1,8 +1,8 @@
 // Loading the optional peer dependency @opentelemetry/api: only when the host starts, so that
 // an application without it pays nothing and needs nothing.
-// Each package imports it itself, so that it resolves from where that package is installed.
-import type * as OtelApiModule from "@opentelemetry/api";
+// The host imports it itself, so that it resolves from where the host is installed.
 import type { MeterProvider, TracerProvider } from "@opentelemetry/api";
+import { type OtelApi, type ProviderField, loadOtelApi, registeredTracerProvider, telemetryApi } from "@polyproc/protocol/node";
 
 /**
  * TelemetryOptions pass the OpenTelemetry providers the host reports to, instead of the
@@ -23,8 +23,7 @@ export interface TelemetryOptions {
  */
 export type TelemetryOption = false | TelemetryOptions;
 
-/** OtelApi is the module @opentelemetry/api. */
-export type OtelApi = typeof OtelApiModule;
+export type { OtelApi };
 
 /** TelemetryProviders are the API and the providers the host reports to. */
 export interface TelemetryProviders {
@@ -33,19 +32,18 @@ export interface TelemetryProviders {
   meterProvider: MeterProvider;
 }
 
-const PACKAGE = "@opentelemetry/api";
+const SCOPE = "@polyproc/host";
+
+const PROVIDERS: readonly ProviderField[] = [
+  { name: "tracerProvider", method: "getTracer", what: "TracerProvider" },
+  { name: "meterProvider", method: "getMeter", what: "MeterProvider" },
+];
 
 let loading: Promise<OtelApi | undefined> | undefined;
 
 /** importOtelApi loads @opentelemetry/api once; it resolves with undefined when the package is not installed. */
 export function importOtelApi(): Promise<OtelApi | undefined> {
-  loading ??= import("@opentelemetry/api").then(
-    (api) => api,
-    (error: unknown) => {
-      if (isMissing(error)) return undefined;
-      throw error;
-    },
-  );
+  loading ??= loadOtelApi(() => import("@opentelemetry/api"));
   return loading;
 }
 
@@ -59,14 +57,9 @@ export function importOtelApi(): Promise<OtelApi | undefined> {
  * `importApi` is for tests.
  */
 export async function telemetryProviders(option: TelemetryOption | undefined, where: string, importApi = importOtelApi): Promise<TelemetryProviders | undefined> {
-  if (option === false) return undefined;
-  if (option !== undefined) checkOption(option, where);
-  const api = await importApi();
-  if (api === undefined) {
-    if (option === undefined) return undefined;
-    throw new TypeError(`${where}: telemetry is set, but ${PACKAGE} is not installed: install it (npm install ${PACKAGE}) or leave telemetry out`);
-  }
-  const tracerProvider = option?.tracerProvider ?? registeredTracerProvider(api);
+  const api = await telemetryApi(option, PROVIDERS, where, importApi);
+  if (api === undefined || option === false) return undefined;
+  const tracerProvider = option?.tracerProvider ?? registeredTracerProvider(api, SCOPE);
   const meterProvider = option?.meterProvider ?? registeredMeterProvider(api);
   if (tracerProvider === undefined && meterProvider === undefined) return undefined;
   return {
@@ -76,35 +69,9 @@ export async function telemetryProviders(option: TelemetryOption | undefined, wh
   };
 }
 
-/** registeredTracerProvider is the global tracer provider when an SDK was registered as one, else undefined. */
-function registeredTracerProvider(api: OtelApi): TracerProvider | undefined {
-  const provider = api.trace.getTracerProvider();
-  // The global is a proxy that hands out no-op tracers until an SDK is set behind it.
-  if (provider instanceof api.ProxyTracerProvider && provider.getDelegateTracer("@polyproc/host") === undefined) return undefined;
-  return provider;
-}
-
 /** registeredMeterProvider is the global meter provider when an SDK was registered as one, else undefined. */
 function registeredMeterProvider(api: OtelApi): MeterProvider | undefined {
   const provider = api.metrics.getMeterProvider();
   const noopMeter = api.createNoopMeter().constructor;
-  return provider.getMeter("@polyproc/host") instanceof noopMeter ? undefined : provider;
-}
-
-function checkOption(option: TelemetryOptions, where: string): void {
-  if (typeof option !== "object" || option === null || Array.isArray(option)) {
-    throw new TypeError(`${where}: telemetry must be false (off) or an object { tracerProvider?, meterProvider? }, got ${String(option)}`);
-  }
-  const { tracerProvider, meterProvider } = option;
-  if (tracerProvider !== undefined && typeof tracerProvider?.getTracer !== "function") {
-    throw new TypeError(`${where}: telemetry.tracerProvider must be an OpenTelemetry TracerProvider (with getTracer), or left out for the global one`);
-  }
-  if (meterProvider !== undefined && typeof meterProvider?.getMeter !== "function") {
-    throw new TypeError(`${where}: telemetry.meterProvider must be an OpenTelemetry MeterProvider (with getMeter), or left out for the global one`);
-  }
-}
-
-function isMissing(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && error instanceof Error && error.message.includes(PACKAGE);
+  return provider.getMeter(SCOPE) instanceof noopMeter ? undefined : provider;
 }

@@ -1,8 +1,8 @@
 // Loading the optional peer dependency @opentelemetry/api: only when the plugin starts
 // serving, so that a plugin without it pays nothing and needs nothing.
-// Each package imports it itself, so that it resolves from where that package is installed.
-import type * as OtelApiModule from "@opentelemetry/api";
+// The SDK imports it itself, so that it resolves from where the SDK is installed.
 import type { TracerProvider } from "@opentelemetry/api";
+import { type OtelApi, type ProviderField, loadOtelApi, registeredTracerProvider, telemetryApi } from "@polyproc/protocol/node";
 
 /** TelemetryOptions pass the OpenTelemetry tracer provider the plugin reports to, instead of the API's global one. */
 export interface TelemetryOptions {
@@ -18,8 +18,7 @@ export interface TelemetryOptions {
  */
 export type TelemetryOption = false | TelemetryOptions;
 
-/** OtelApi is the module @opentelemetry/api. */
-export type OtelApi = typeof OtelApiModule;
+export type { OtelApi };
 
 /** TelemetryProvider is the API and the tracer provider the plugin reports to. */
 export interface TelemetryProvider {
@@ -27,19 +26,15 @@ export interface TelemetryProvider {
   tracerProvider: TracerProvider;
 }
 
-const PACKAGE = "@opentelemetry/api";
+const SCOPE = "@polyproc/sdk";
+
+const PROVIDERS: readonly ProviderField[] = [{ name: "tracerProvider", method: "getTracer", what: "TracerProvider" }];
 
 let loading: Promise<OtelApi | undefined> | undefined;
 
 /** importOtelApi loads @opentelemetry/api once; it resolves with undefined when the package is not installed. */
 export function importOtelApi(): Promise<OtelApi | undefined> {
-  loading ??= import("@opentelemetry/api").then(
-    (api) => api,
-    (error: unknown) => {
-      if (isMissing(error)) return undefined;
-      throw error;
-    },
-  );
+  loading ??= loadOtelApi(() => import("@opentelemetry/api"));
   return loading;
 }
 
@@ -53,36 +48,8 @@ export function importOtelApi(): Promise<OtelApi | undefined> {
  * missing; `where` begins its message. `importApi` is for tests.
  */
 export async function telemetryProvider(option: TelemetryOption | undefined, where: string, importApi = importOtelApi): Promise<TelemetryProvider | undefined> {
-  if (option === false) return undefined;
-  if (option !== undefined) checkOption(option, where);
-  const api = await importApi();
-  if (api === undefined) {
-    if (option === undefined) return undefined;
-    throw new TypeError(`${where}: telemetry is set, but ${PACKAGE} is not installed: install it (npm install ${PACKAGE}) or leave telemetry out`);
-  }
-  const tracerProvider = option?.tracerProvider ?? registeredTracerProvider(api);
+  const api = await telemetryApi(option, PROVIDERS, where, importApi);
+  if (api === undefined || option === false) return undefined;
+  const tracerProvider = option?.tracerProvider ?? registeredTracerProvider(api, SCOPE);
   return tracerProvider === undefined ? undefined : { api, tracerProvider };
-}
-
-/** registeredTracerProvider is the global tracer provider when an SDK was registered as one, else undefined. */
-function registeredTracerProvider(api: OtelApi): TracerProvider | undefined {
-  const provider = api.trace.getTracerProvider();
-  // The global is a proxy that hands out no-op tracers until an SDK is set behind it.
-  if (provider instanceof api.ProxyTracerProvider && provider.getDelegateTracer("@polyproc/sdk") === undefined) return undefined;
-  return provider;
-}
-
-function checkOption(option: TelemetryOptions, where: string): void {
-  if (typeof option !== "object" || option === null || Array.isArray(option)) {
-    throw new TypeError(`${where}: telemetry must be false (off) or an object { tracerProvider? }, got ${String(option)}`);
-  }
-  const { tracerProvider } = option;
-  if (tracerProvider !== undefined && typeof tracerProvider?.getTracer !== "function") {
-    throw new TypeError(`${where}: telemetry.tracerProvider must be an OpenTelemetry TracerProvider (with getTracer), or left out for the global one`);
-  }
-}
-
-function isMissing(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && error instanceof Error && error.message.includes(PACKAGE);
 }
