@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { setImmediate as yieldToIo } from "node:timers/promises";
 import { PluginHost } from "@polyproc/host";
 import type { OpenOptions } from "./closed-loop.js";
+import { pluginPids } from "./polyproc.js";
 import { type RateTarget, measureRate } from "./rate-window.js";
 import { repoRoot, tsNodeArgs } from "./server-process.js";
 
@@ -51,16 +52,17 @@ export async function openFanout(options: OpenOptions): Promise<RateTarget> {
       const droppedBefore = host.stats().pubsub.dropped;
       const publishedAt = { count: 0, time: 0 };
       try {
-        const perSec = await measureRate(
+        const { perSec, cpuUsPerEvent } = await measureRate(
           async () => {
             if (publishedAt.time === 0) Object.assign(publishedAt, { count: published, time: performance.now() });
             return received();
           },
           timing,
           publishing,
+          pluginPids(host),
         );
         const publishedPerSec = ((published - publishedAt.count) * 1000) / (performance.now() - publishedAt.time);
-        return { perSec, extra: { publishedPerSec: Math.round(publishedPerSec), dropped: host.stats().pubsub.dropped - droppedBefore } };
+        return { perSec, cpuUsPerEvent, extra: { publishedPerSec: Math.round(publishedPerSec), dropped: host.stats().pubsub.dropped - droppedBefore } };
       } finally {
         stop = true;
         await publishing.catch(() => undefined);

@@ -9,6 +9,8 @@ export interface RateRow {
   /** The stream's window (credit); 0 for a raw stream without flow control; undefined where there is none. */
   window?: number;
   perSec: number;
+  /** CPU time of every process of the scenario per item or delivery, in µs (cpu-time.ts); absent where unknown. */
+  cpuUsPerUnit?: number;
   /** Anything else the scenario reports (fan-out: messages published/s, messages dropped). */
   extra?: Record<string, number>;
 }
@@ -16,7 +18,7 @@ export interface RateRow {
 const number = (n: number, digits = 0): string => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** rateHeader is the header line of the table formatRateRow fills. */
-export const rateHeader = ["scenario".padEnd(10), "instances".padStart(9), "window".padStart(9), "per second".padStart(12), "  unit"].join("  ");
+export const rateHeader = ["scenario".padEnd(10), "instances".padStart(9), "window".padStart(9), "per second".padStart(12), "CPU µs each".padStart(12), "  unit"].join("  ");
 
 /** formatRateRow is one line of the throughput table. */
 export function formatRateRow(row: RateRow): string {
@@ -26,6 +28,7 @@ export function formatRateRow(row: RateRow): string {
     String(row.instances).padStart(9),
     (row.window === undefined ? "-" : String(row.window)).padStart(9),
     number(row.perSec).padStart(12),
+    (row.cpuUsPerUnit === undefined ? "-" : number(row.cpuUsPerUnit, 2)).padStart(12),
     `  ${row.unit}${extra.length > 0 ? ` (${extra.join(", ")})` : ""}`,
   ].join("  ");
 }
@@ -48,6 +51,9 @@ export function formatTwoWayRatios(rows: Row[], rateRows: RateRow[]): string[] {
   for (const stream of streams) {
     const raw = rawAt(stream.window);
     if (raw) lines.push(`stream / stream-raw at window ${stream.window}: ${number((100 * stream.perSec) / raw.perSec, 1)}%`);
+    if (raw?.cpuUsPerUnit !== undefined && stream.cpuUsPerUnit !== undefined && raw.cpuUsPerUnit > 0) {
+      lines.push(`stream CPU per item / stream-raw's at window ${stream.window}: ${number(stream.cpuUsPerUnit / raw.cpuUsPerUnit, 1)}x`);
+    }
     if (unpaced) lines.push(`stream at window ${stream.window} / stream-raw unpaced: ${number((100 * stream.perSec) / unpaced.perSec, 1)}%`);
   }
   const direct = (inFlight: number) => rows.find((r) => r.scenario === "polyproc" && r.instances === 1 && r.inFlight === inFlight);

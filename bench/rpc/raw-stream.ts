@@ -67,7 +67,7 @@ export async function openRawStream(options: OpenOptions): Promise<RateTarget> {
         connection.once("close", () => resolve());
       });
       try {
-        return { perSec: await measureRate(() => items, timing, running) };
+        return await measureRate(() => items, timing, running, server.pid === undefined ? [] : [server.pid]);
       } finally {
         connection.destroy();
       }

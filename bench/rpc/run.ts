@@ -16,7 +16,7 @@
 //
 // Each call row also gives the CPU time per call of every process of the scenario (this one
 // and the servers or plugins it started, read from /proc: Linux only), which says what a
-// call costs the machine whatever else runs on it.
+// call costs the machine whatever else runs on it; each throughput row, per item or delivery.
 //
 // --cpu-prof DIR profiles the processes the scenarios start (servers, plugins) into DIR;
 // profile this process too with `node --cpu-prof --cpu-prof-dir DIR ... run.ts`.
@@ -138,7 +138,15 @@ for (const family of rateRuns) {
     target = await family.open(openOptions);
     for (const window of family.windows ?? [undefined]) {
       const result = await target.measure(window ?? 0, { warmupMs, durationMs });
-      const row: RateRow = { scenario: family.scenario, unit: family.unit, instances: family.instances, window, perSec: Math.round(result.perSec), extra: result.extra };
+      const row: RateRow = {
+        scenario: family.scenario,
+        unit: family.unit,
+        instances: family.instances,
+        window,
+        perSec: Math.round(result.perSec),
+        ...(result.cpuUsPerEvent !== undefined && { cpuUsPerUnit: Math.round(result.cpuUsPerEvent * 100) / 100 }),
+        extra: result.extra,
+      };
       rateRows.push(row);
       console.log(formatRateRow(row));
     }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { PluginHost } from "@polyproc/host";
 import type { OpenOptions } from "./closed-loop.js";
+import { pluginPids } from "./polyproc.js";
 import { type RateTarget, measureRate } from "./rate-window.js";
 import { repoRoot, tsNodeArgs } from "./server-process.js";
 
@@ -29,7 +30,7 @@ export async function openPolyprocStream(options: OpenOptions): Promise<RateTarg
         }
       })();
       try {
-        return { perSec: await measureRate(() => items, timing, reading) };
+        return await measureRate(() => items, timing, reading, pluginPids(host));
       } finally {
         stop = true;
         await reading.catch(() => undefined);
