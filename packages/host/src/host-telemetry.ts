@@ -1,7 +1,7 @@
 // The host's OpenTelemetry spans and metrics (§5.5.2 for the trace context), built only when
 // @opentelemetry/api is there and telemetry is not turned off.
-import type { Attributes, BatchObservableCallback, Context, Counter, Histogram, Meter, Observable, ObservableGauge, Span, SpanKind, Tracer } from "@opentelemetry/api";
-import { formatTraceparent, parseTraceparent } from "@polyproc/protocol";
+import type { Attributes, BatchObservableCallback, Context, Counter, Histogram, Meter, Observable, ObservableGauge, SpanKind, Tracer } from "@opentelemetry/api";
+import { remoteParent, withSpanContext } from "@polyproc/protocol/node";
 import { CallSpan } from "./call-span.js";
 import type { HostEventEmitter } from "./host-events.js";
 import type { Caller } from "./inbound-calls.js";
@@ -83,7 +83,7 @@ export class HostTelemetry {
    * its parent is the `traceparent` in the call's metadata when valid, else the active span.
    */
   hostCall(plugin: string, fn: string, metadata: Record<string, string> | undefined, streaming: boolean): CallSpan {
-    const parent = this.parentOf(metadata, this.api.context.active());
+    const parent = remoteParent(this.api, metadata, this.api.context.active());
     return this.start("host", plugin, fn, this.api.SpanKind.CLIENT, parent, metadata, streaming, undefined);
   }
 
@@ -92,13 +92,13 @@ export class HostTelemetry {
    * parent is the calling plugin's `traceparent`, if valid (else it starts a trace).
    */
   routedHop(caller: Caller, plugin: string, fn: string, metadata: Record<string, string> | undefined, streaming: boolean): CallSpan {
-    const parent = this.parentOf(metadata, this.api.ROOT_CONTEXT);
+    const parent = remoteParent(this.api, metadata, this.api.ROOT_CONTEXT);
     return this.start("routed", plugin, fn, this.api.SpanKind.CLIENT, parent, metadata, streaming, caller);
   }
 
   /** hostFunction starts the SERVER span of a plugin's call to a host function (§5.4.5), the child of its `traceparent`. */
   hostFunction(caller: Caller, fn: string, metadata: Record<string, string>, streaming: boolean): CallSpan {
-    const parent = this.parentOf(metadata, this.api.ROOT_CONTEXT);
+    const parent = remoteParent(this.api, metadata, this.api.ROOT_CONTEXT);
     return this.start("host_function", caller.plugin, fn, this.api.SpanKind.SERVER, parent, metadata, streaming, caller);
   }
 
@@ -122,32 +122,6 @@ export class HostTelemetry {
       span.setAttributes({ "rpc.system": "polyproc", "rpc.service": service, "rpc.method": fn });
       if (caller !== undefined) span.setAttributes({ "polyproc.caller": caller.plugin, "polyproc.caller.instance": caller.instance });
     }
-    return new CallSpan(this, span, parent, this.propagated(span, metadata), kind, plugin, fn, streaming, performance.now());
-  }
-
-  /** parentOf is `base` with the span of the metadata's `traceparent` (and `tracestate`) as its span, if the header is valid. */
-  private parentOf(metadata: Readonly<Record<string, string>> | undefined, base: Context): Context {
-    const parsed = parseTraceparent(metadata?.["traceparent"]);
-    if (parsed === undefined) return base;
-    const state = metadata?.["tracestate"];
-    const traceState = state === undefined ? undefined : this.api.createTraceState(state);
-    return this.api.trace.setSpanContext(base, { ...parsed, isRemote: true, traceState });
-  }
-
-  /**
-   * propagated is `metadata` with the span's `traceparent` and `tracestate` (§5.5.2); the
-   * same object when they are there already (a span that does not record keeps its parent's
-   * ids) or when the span has no valid context (no SDK and no parent).
-   */
-  private propagated(span: Span, metadata: Record<string, string> | undefined): Record<string, string> | undefined {
-    const context = span.spanContext();
-    if (!this.api.trace.isSpanContextValid(context)) return metadata;
-    const traceparent = formatTraceparent(context);
-    if (metadata?.["traceparent"] === traceparent) return metadata;
-    const out: Record<string, string> = { ...metadata, traceparent };
-    const state = context.traceState?.serialize();
-    if (state === undefined || state === "") delete out["tracestate"];
-    else out["tracestate"] = state;
-    return out;
+    return new CallSpan(this, span, parent, withSpanContext(this.api, span, metadata), kind, plugin, fn, streaming, performance.now());
   }
 }

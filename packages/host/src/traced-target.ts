@@ -1,4 +1,5 @@
 import type { PlainValue } from "@polyproc/protocol";
+import type { PoolCallOptions, PoolStreamOptions } from "./call-options.js";
 import type { CallSpan } from "./call-span.js";
 import type { HostTelemetry } from "./host-telemetry.js";
 import type { Caller } from "./inbound-calls.js";
@@ -7,9 +8,6 @@ import type { PluginPool } from "./pool.js";
 
 /** CallTarget runs calls of one plugin: its PluginPool, or a TracedTarget in front of it. */
 export type CallTarget = Pick<PluginPool, "call" | "stream">;
-
-type TargetCallOptions = NonNullable<Parameters<PluginPool["call"]>[2]>;
-type TargetStreamOptions = NonNullable<Parameters<PluginPool["stream"]>[3]>;
 
 /**
  * TracedTarget runs calls through a pool inside a CallSpan each: a CLIENT span per call the
@@ -25,7 +23,7 @@ export class TracedTarget implements CallTarget {
     private readonly caller: Caller | undefined,
   ) {}
 
-  call(fn: string, args: PlainValue, options: TargetCallOptions = {}): Promise<PlainValue> {
+  call(fn: string, args: PlainValue, options: PoolCallOptions = {}): Promise<PlainValue> {
     const span = this.start(fn, options.metadata, false);
     return this.pool.call(fn, args, withMetadata(options, span)).then(
       (value) => {
@@ -39,7 +37,7 @@ export class TracedTarget implements CallTarget {
     );
   }
 
-  async stream(fn: string, args: PlainValue, sink: StreamSink, options: TargetStreamOptions = {}): Promise<void> {
+  async stream(fn: string, args: PlainValue, sink: StreamSink, options: PoolStreamOptions = {}): Promise<void> {
     const span = this.start(fn, options.metadata, true);
     const counting: StreamSink = {
       opened: (grant) => sink.opened(grant),

@@ -2,7 +2,8 @@
 // call's `traceparent`; the calls its handler makes carry the span's instead (PROTOCOL.md
 // §5.5.2, §5.5.5).
 import type { Context, Span, Tracer } from "@opentelemetry/api";
-import { formatTraceparent, parseTraceparent, type CallEvent, type ErrorInfo } from "@polyproc/protocol";
+import { type CallEvent, type ErrorInfo } from "@polyproc/protocol";
+import { remoteParent, withSpanContext } from "@polyproc/protocol/node";
 import type { OtelApi, TelemetryProvider } from "./telemetry-api.js";
 
 /** INSTRUMENTATION_SCOPE names the plugin's tracer. */
@@ -27,14 +28,14 @@ export class PluginTelemetry {
   serverSpan(event: CallEvent, plugin: string, instance: string): ServerSpan {
     const api = this.api;
     const metadata = event.metadata;
-    const parent = parentOf(api, metadata);
+    const parent = remoteParent(api, metadata, api.ROOT_CONTEXT);
     const span = this.tracer.startSpan(`${plugin}/${event.function}`, { kind: api.SpanKind.SERVER }, parent);
     if (span.isRecording()) {
       span.setAttributes({ "rpc.system": "polyproc", "rpc.service": plugin, "rpc.method": event.function, "polyproc.instance": instance });
       const caller = metadata["polyproc-caller"];
       if (caller !== undefined) span.setAttribute("polyproc.caller", caller);
     }
-    return new ServerSpan(api, span, parent, propagated(api, span, metadata), event.streaming);
+    return new ServerSpan(api, span, parent, withSpanContext(api, span, metadata), event.streaming);
   }
 }
 
@@ -80,30 +81,4 @@ export class ServerSpan {
     }
     span.end();
   }
-}
-
-/** parentOf is the context of the call's `traceparent` (and `tracestate`) when valid, else the root context: a new trace. */
-function parentOf(api: OtelApi, metadata: Readonly<Record<string, string>>): Context {
-  const parsed = parseTraceparent(metadata["traceparent"]);
-  if (parsed === undefined) return api.ROOT_CONTEXT;
-  const state = metadata["tracestate"];
-  const traceState = state === undefined ? undefined : api.createTraceState(state);
-  return api.trace.setSpanContext(api.ROOT_CONTEXT, { ...parsed, isRemote: true, traceState });
-}
-
-/**
- * propagated is `metadata` with the span's `traceparent` and `tracestate`; the same object
- * when they are there already (a span that does not record keeps its parent's ids) or when
- * the span has no valid context (no SDK registered and no parent).
- */
-function propagated(api: OtelApi, span: Span, metadata: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
-  const context = span.spanContext();
-  if (!api.trace.isSpanContextValid(context)) return metadata;
-  const traceparent = formatTraceparent(context);
-  if (metadata["traceparent"] === traceparent) return metadata;
-  const out: Record<string, string> = { ...metadata, traceparent };
-  const state = context.traceState?.serialize();
-  if (state === undefined || state === "") delete out["tracestate"];
-  else out["tracestate"] = state;
-  return out;
 }

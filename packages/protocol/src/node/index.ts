@@ -7,5 +7,5 @@ export { DeadlineQueue } from "./deadline-queue.js";
 export type { DeadlineEntry, DeadlineQueueOptions } from "./deadline-queue.js";
 export { StreamReader } from "./stream-reader.js";
 export type { StreamSink } from "./stream-reader.js";
-export { OTEL_API_PACKAGE, loadOtelApi, registeredTracerProvider, telemetryApi } from "./otel-support.js";
+export { OTEL_API_PACKAGE, loadOtelApi, registeredTracerProvider, remoteParent, telemetryApi, withSpanContext } from "./otel-support.js";
 export type { OtelApi, ProviderField } from "./otel-support.js";

@@ -1,6 +1,6 @@
 import * as api from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
-import { loadOtelApi, registeredTracerProvider, telemetryApi, type ProviderField } from "./otel-support.js";
+import { loadOtelApi, registeredTracerProvider, remoteParent, telemetryApi, withSpanContext, type ProviderField } from "./otel-support.js";
 
 const fields: readonly ProviderField[] = [
   { name: "tracerProvider", method: "getTracer", what: "TracerProvider" },
@@ -69,5 +69,26 @@ describe("telemetryApi", () => {
     await expect(telemetryApi({}, fields, where, missing)).rejects.toThrow(
       "invalid options: telemetry is set, but @opentelemetry/api is not installed: install it (npm install @opentelemetry/api) or leave telemetry out",
     );
+  });
+});
+
+describe("remoteParent and withSpanContext (§5.5.2)", () => {
+  const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+  it("makes a valid traceparent the remote parent, and leaves the base for an invalid one", () => {
+    const parent = api.trace.getSpanContext(remoteParent(api, { traceparent, tracestate: "k=v" }, api.ROOT_CONTEXT));
+    expect(parent).toMatchObject({ traceId: "4bf92f3577b34da6a3ce929d0e0e4736", spanId: "00f067aa0ba902b7", traceFlags: 1, isRemote: true });
+    expect(parent?.traceState?.get("k")).toBe("v");
+    expect(remoteParent(api, { traceparent: "00-bad" }, api.ROOT_CONTEXT)).toBe(api.ROOT_CONTEXT);
+    expect(remoteParent(api, undefined, api.ROOT_CONTEXT)).toBe(api.ROOT_CONTEXT);
+  });
+
+  it("puts a span's context in the metadata, keeping the metadata when it carries it already or the span has none", () => {
+    const span = api.trace.wrapSpanContext({ traceId: "4bf92f3577b34da6a3ce929d0e0e4736", spanId: "b7ad6b7169203331", traceFlags: 1 });
+    expect(withSpanContext(api, span, { app: "x", traceparent, tracestate: "old=1" })).toEqual({ app: "x", traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-b7ad6b7169203331-01" });
+    const same = { traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-b7ad6b7169203331-01" };
+    expect(withSpanContext(api, span, same)).toBe(same);
+    const metadata = { app: "x" };
+    expect(withSpanContext(api, api.trace.wrapSpanContext(api.INVALID_SPAN_CONTEXT), metadata)).toBe(metadata);
   });
 });

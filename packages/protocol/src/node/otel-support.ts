@@ -1,9 +1,10 @@
 // What the host and the Node SDK share of their OpenTelemetry support: loading the optional
-// peer dependency @opentelemetry/api, checking the `telemetry` option, and telling whether an
-// SDK was registered with the API's global tracer provider. Each package passes its own
+// peer dependency @opentelemetry/api, checking the `telemetry` option, telling whether an
+// SDK was registered with the API's global tracer provider, and the trace context calls carry. Each package passes its own
 // import of the API, so that it resolves from where that package is installed.
 import type * as OtelApiModule from "@opentelemetry/api";
-import type { TracerProvider } from "@opentelemetry/api";
+import type { Context, Span, TracerProvider } from "@opentelemetry/api";
+import { formatTraceparent, parseTraceparent } from "../trace-context.js";
 
 /** OtelApi is the module @opentelemetry/api. */
 export type OtelApi = typeof OtelApiModule;
@@ -69,6 +70,35 @@ function checkTelemetryOption(option: unknown, fields: readonly ProviderField[],
       throw new TypeError(`${where}: telemetry.${name} must be an OpenTelemetry ${what} (with ${method}), or left out for the global one`);
     }
   }
+}
+
+/**
+ * remoteParent is `base` with the span of the metadata's `traceparent` (and `tracestate`)
+ * as its remote parent when the header is valid (PROTOCOL.md §5.5.2), else `base` itself.
+ */
+export function remoteParent(api: OtelApi, metadata: Readonly<Record<string, string>> | undefined, base: Context): Context {
+  const parsed = parseTraceparent(metadata?.["traceparent"]);
+  if (parsed === undefined) return base;
+  const state = metadata?.["tracestate"];
+  const traceState = state === undefined ? undefined : api.createTraceState(state);
+  return api.trace.setSpanContext(base, { ...parsed, isRemote: true, traceState });
+}
+
+/**
+ * withSpanContext is `metadata` with the `traceparent` and `tracestate` of `span`, for the
+ * call it is sent with (§5.5.2); `metadata` itself when they are there already (a span that
+ * does not record keeps its parent's ids) or when the span has no valid context.
+ */
+export function withSpanContext<M extends Readonly<Record<string, string>> | undefined>(api: OtelApi, span: Span, metadata: M): M | Record<string, string> {
+  const context = span.spanContext();
+  if (!api.trace.isSpanContextValid(context)) return metadata;
+  const traceparent = formatTraceparent(context);
+  if (metadata?.["traceparent"] === traceparent) return metadata;
+  const out: Record<string, string> = { ...metadata, traceparent };
+  const state = context.traceState?.serialize();
+  if (state === undefined || state === "") delete out["tracestate"];
+  else out["tracestate"] = state;
+  return out;
 }
 
 function missingApiError(where: string): TypeError {
